@@ -1,0 +1,1 @@
+"""rmxl: the partnerships ledger."""

@@ -1,0 +1,203 @@
+"""The ``rmxl`` command line: thin Click commands over the library.
+
+Each command parses options, calls the library, turns a known library error into a
+message on standard error with exit status 1, and prints. No figure is computed here.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import loader
+from .diagnostics import CATALOGUE, LedgerError
+from .errors import QueryError
+
+LEDGER_HELP = "Ledger folder [default: $RMXL_LEDGER, else ./ledger]."
+
+
+def ledger_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The ``--ledger DIR`` option every command takes."""
+    return click.option(
+        "--ledger",
+        "ledger",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=LEDGER_HELP,
+    )(f)
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def _ledger_error(e: LedgerError) -> None:
+    from .render_diagnostics import summary, text
+
+    errors = [d for d in e.diagnostics if d.severity == "error"]
+    click.echo(text(errors[:20]), err=True)
+    more = " (first 20 shown; run rmxl validate)" if len(errors) > 20 else ""
+    _fail(f"ledger is invalid: {summary(e.diagnostics)}{more}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rmxl")
+def main() -> None:
+    """rmxl: the partnerships and resource-mobilization ledger.
+
+    Agreements live as YAML in a git repository; rmxl validates them, computes the
+    figures (agreements, funds, shares by region, priority, partner type…) and writes the
+    team's Excel workbook. See README.md.
+    """
+
+
+@main.command()
+@ledger_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--skip", "skip", multiple=True, metavar="CODE", help="Silence a diagnostic code (repeatable)."
+)
+def validate(ledger: Path | None, fmt: str, strict: bool, skip: tuple[str, ...]) -> None:
+    """Check the ledger; print every problem as path:line:col: error[code]: message.
+
+    Exit status: 0 clean (warnings allowed), 1 errors, 2 usage error."""
+    from .render_diagnostics import FORMATS, summary
+
+    for code in skip:
+        if code not in CATALOGUE:
+            raise click.BadParameter(
+                f"unknown code {code!r} (see rmxl errors)", param_hint="--skip"
+            )
+    root = loader.ledger_dir(ledger)
+    _, diags = loader.check(root)
+    diags = [d for d in diags if d.code not in skip]
+    failed = any(d.severity == "error" or strict for d in diags)
+    if fmt == "text":
+        if diags:
+            click.echo(FORMATS["text"](diags))
+        click.echo(f"{root.as_posix()}: {summary(diags)}", err=bool(diags))
+    else:
+        out = FORMATS[fmt](diags)
+        if out:
+            click.echo(out)
+    sys.exit(1 if failed else 0)
+
+
+@main.command(name="eval")
+@ledger_option
+@click.argument("expressions", nargs=-1, required=True, metavar="EXPR...")
+def eval_(ledger: Path | None, expressions: tuple[str, ...]) -> None:
+    """Evaluate RM_ functions written as in an Excel cell, one result per line.
+
+    Example: rmxl eval 'RM_SHARE("region","Africa",2022)'. A number prints in full
+    precision, text as is, a table as tab-separated rows."""
+    from .expr import parse
+    from .functions import call
+
+    try:
+        fig = loader.figures(loader.ledger_dir(ledger))
+    except LedgerError as e:
+        _ledger_error(e)
+        return
+    failed = False
+    for text in expressions:
+        try:
+            name, args = parse(text)
+            click.echo(_show(call(fig, name, args)))
+        except QueryError as e:
+            click.echo(f"{text.strip()}: {e}", err=True)
+            failed = True
+    sys.exit(1 if failed else 0)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "\n".join("\t".join(_show(c) for c in row) for row in value)
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return repr(value)
+    return str(value)
+
+
+@main.command()
+@ledger_option
+@click.option(
+    "--period",
+    "periods",
+    multiple=True,
+    required=True,
+    metavar="P",
+    help="Period, e.g. 2022 or 2023-01..2023-04 (repeatable).",
+)
+def report(ledger: Path | None, periods: tuple[str, ...]) -> None:
+    """Print a period's headline figures and breakdowns as terminal tables."""
+    from .report_text import text_report
+
+    try:
+        fig = loader.figures(loader.ledger_dir(ledger))
+        click.echo("\n\n".join(text_report(fig, p) for p in periods))
+    except LedgerError as e:
+        _ledger_error(e)
+    except QueryError as e:
+        _fail(str(e))
+
+
+@main.command()
+@ledger_option
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("workbook/rm.xlsx"),
+    show_default=True,
+    help="Workbook to write.",
+)
+@click.option(
+    "--period",
+    "periods",
+    multiple=True,
+    metavar="P",
+    help="Period to build (repeatable) [default: each calendar year].",
+)
+def build(ledger: Path | None, out: Path, periods: tuple[str, ...]) -> None:
+    """Validate the ledger and write the Excel workbook (tables, breakdowns, charts).
+
+    An invalid ledger writes nothing; the workbook is written to a temporary file and
+    renamed, so a failed build leaves the previous one intact."""
+    from .workbook import build_workbook
+
+    try:
+        fig = loader.figures(loader.ledger_dir(ledger))
+        written = build_workbook(fig, out, list(periods) or None)
+    except LedgerError as e:
+        _ledger_error(e)
+        return
+    except QueryError as e:
+        _fail(str(e))
+        return
+    except OSError as e:
+        _fail(f"cannot write {out}: {e.strerror or e}")
+        return
+    click.echo(f"wrote {written}")
+
+
+@main.command()
+@click.option("--markdown", is_flag=True, help="Print the docs/errors.md table.")
+def errors(markdown: bool) -> None:
+    """List every diagnostic code with its severity and meaning."""
+    for kind in CATALOGUE.values():
+        if markdown:
+            click.echo(f"| `{kind.code}` | {kind.severity} | {kind.title} | {kind.explanation} |")
+        else:
+            click.echo(f"{kind.code:26} {kind.severity:8} {kind.title}")

@@ -1,0 +1,184 @@
+"""Compile: a validated :class:`~rmxl.model.Ledger` → pandas tables in USD.
+
+Stage 3 of the pipeline. Each contribution is converted at the operational rate of
+exchange of spec §2 (``amount / rate``, the currency's entry with the latest effective
+date on or before the signed date) and **rounded to the cent, half to even**, as a finance
+system records it. Money is kept as integer cents (``int64``) so that every total is an
+exact sum; the query stage divides by 100 only when it returns USD.
+
+Tables (all ``pandas.DataFrame``; one row per …):
+
+- ``agreements`` (agreement): ``agreement_id, title, signed (datetime64), plan, region,
+  priority`` (bucket codes: the single code, or ``multi``), ``n_partners, funds_cents,
+  partner_cents, itu_cents, funded (bool), source``.
+- ``contributions`` (contribution): ``agreement_id, signed, by, is_itu, amount (float, as
+  signed), currency, rate, rate_date, usd_cents, usd``.
+- ``parties`` (agreement × partner): ``agreement_id, signed, partner_id, partner_type,
+  membership`` (code or ``none``), ``country`` (code or ``none``), ``funded, own_cents``
+  (that partner's own contributions to that agreement).
+- ``partners`` (partner): ``partner_id, name, partner_type, membership, country``.
+- ``rates`` (rate entry): ``currency, effective, rate``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal
+
+import pandas as pd
+
+from .model import ITU, MULTI, NONE, Ledger
+
+CENT = Decimal("0.01")
+
+
+def usd_cents(amount: Decimal, rate: Decimal) -> int:
+    """USD value of ``amount`` at ``rate`` (currency units per USD), in whole cents,
+    rounded half to even (spec §2 rates; the rounding is rmxl's, documented in
+    docs/semantics.md)."""
+    return int((amount / rate).quantize(CENT, rounding=ROUND_HALF_EVEN) * 100)
+
+
+@dataclass(frozen=True, eq=False)
+class Compiled:
+    """The compiled ledger: the validated :class:`Ledger` and its tables (module doc)."""
+
+    ledger: Ledger
+    agreements: pd.DataFrame
+    contributions: pd.DataFrame
+    parties: pd.DataFrame
+    partners: pd.DataFrame
+    rates: pd.DataFrame
+
+
+def compile_ledger(ledger: Ledger) -> Compiled:
+    """Build the tables of the module doc from a validated ledger (no errors in it).
+
+    Raises ``ValueError`` if a contribution has no rate (validation prevents this)."""
+    agr_rows, con_rows, par_rows = [], [], []
+    for a in ledger.agreements:
+        cents = {"total": 0, "partner": 0, "itu": 0}
+        own: dict[str, int] = defaultdict(int)
+        for c in a.contributions:
+            entry = ledger.rates.lookup(c.currency, a.signed)
+            if entry is None:
+                raise ValueError(f"no {c.currency} rate on {a.signed} ({c.source})")
+            rate_date, rate = entry
+            value = usd_cents(c.amount, rate)
+            cents["total"] += value
+            if c.by == ITU:
+                cents["itu"] += value
+            else:
+                cents["partner"] += value
+                own[c.by] += value
+            con_rows.append(
+                (
+                    a.id,
+                    a.signed,
+                    c.by,
+                    c.by == ITU,
+                    float(c.amount),
+                    str(c.amount),
+                    c.currency,
+                    float(rate),
+                    rate_date,
+                    value,
+                )
+            )
+        funded = bool(a.contributions)
+        agr_rows.append(
+            (
+                a.id,
+                a.title,
+                a.signed,
+                a.plan,
+                a.regions[0] if len(a.regions) == 1 else MULTI,
+                a.priorities[0] if len(a.priorities) == 1 else MULTI,
+                len(a.partners),
+                cents["total"],
+                cents["partner"],
+                cents["itu"],
+                funded,
+                str(a.source),
+            )
+        )
+        for pid in a.partners:
+            p = ledger.partners[pid]
+            par_rows.append(
+                (
+                    a.id,
+                    a.signed,
+                    pid,
+                    p.type,
+                    p.membership or NONE,
+                    p.country or NONE,
+                    funded,
+                    own.get(pid, 0),
+                )
+            )
+    agreements = pd.DataFrame(
+        agr_rows,
+        columns=[
+            "agreement_id",
+            "title",
+            "signed",
+            "plan",
+            "region",
+            "priority",
+            "n_partners",
+            "funds_cents",
+            "partner_cents",
+            "itu_cents",
+            "funded",
+            "source",
+        ],
+    )
+    contributions = pd.DataFrame(
+        con_rows,
+        columns=[
+            "agreement_id",
+            "signed",
+            "by",
+            "is_itu",
+            "amount",
+            "amount_text",
+            "currency",
+            "rate",
+            "rate_date",
+            "usd_cents",
+        ],
+    )
+    contributions["usd"] = contributions["usd_cents"].astype("int64") / 100
+    parties = pd.DataFrame(
+        par_rows,
+        columns=[
+            "agreement_id",
+            "signed",
+            "partner_id",
+            "partner_type",
+            "membership",
+            "country",
+            "funded",
+            "own_cents",
+        ],
+    )
+    for df in (agreements, contributions, parties):
+        df["signed"] = pd.to_datetime(df["signed"])
+    for col in ("funds_cents", "partner_cents", "itu_cents"):
+        agreements[col] = agreements[col].astype("int64")
+    contributions["usd_cents"] = contributions["usd_cents"].astype("int64")
+    parties["own_cents"] = parties["own_cents"].astype("int64")
+    partners = pd.DataFrame(
+        [
+            (p.id, p.name, p.type, p.membership or NONE, p.country or NONE)
+            for p in ledger.partners.values()
+        ],
+        columns=["partner_id", "name", "partner_type", "membership", "country"],
+    )
+    rates = pd.DataFrame(
+        [(cur, day, float(r)) for cur, entries in ledger.rates.table.items() for day, r in entries],
+        columns=["currency", "effective", "rate"],
+    )
+    rates["effective"] = pd.to_datetime(rates["effective"])
+    return Compiled(ledger, agreements, contributions, parties, partners, rates)

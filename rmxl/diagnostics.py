@@ -1,0 +1,214 @@
+"""Diagnostics as data: one frozen record per problem, stable codes in one catalogue.
+
+Every stage of the pipeline (read → validate → compile → query) reports problems as
+:class:`Diagnostic` values instead of raising mid-way, so ``rmxl validate`` can show
+them all at once. Renderers (text, JSON, GitHub annotations) are views of the same list.
+
+The catalogue :data:`CATALOGUE` is the single source of codes; ``docs/errors.md`` is
+generated from it (``rmxl errors --markdown``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a record or value was written: a file path and a 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """One entry of the catalogue: a stable kebab-case code, its severity and meaning."""
+
+    code: str
+    severity: Severity
+    title: str
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem found in a ledger.
+
+    ``code`` is a key of :data:`CATALOGUE`; ``source`` points at the offending value
+    (``None`` only for problems about the ledger as a whole, e.g. an empty folder);
+    ``hint`` suggests a fix ("did you mean 'africa'?") or is empty.
+    """
+
+    code: str
+    severity: Severity
+    message: str
+    source: Source | None
+    hint: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        if self.source is None:
+            return ("", 0, 0, self.code)
+        return (self.source.file, self.source.line, self.source.column, self.code)
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON shape: code, severity, message, file, line, column, hint."""
+        src = self.source
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "file": src.file if src else None,
+            "line": src.line if src else None,
+            "column": src.column if src else None,
+            "hint": self.hint,
+        }
+
+    def __str__(self) -> str:
+        where = f"{self.source}: " if self.source else ""
+        text = f"{where}{self.severity}[{self.code}]: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+def _k(code: str, title: str, explanation: str, severity: Severity = "error") -> Kind:
+    return Kind(code, severity, title, explanation)
+
+
+_KINDS = [
+    # reading
+    _k("ledger-not-found", "Ledger folder not found", "The --ledger folder does not exist."),
+    _k("ledger-empty", "No ledger files", "The folder holds no *.yaml or *.yml file."),
+    _k("file-unreadable", "File cannot be read", "The file could not be opened or read."),
+    _k("encoding", "Not UTF-8", "Ledger files must be UTF-8 (a BOM is tolerated)."),
+    _k("yaml-syntax", "YAML syntax error", "The file is not well-formed YAML."),
+    _k(
+        "yaml-tag",
+        "Unsupported YAML tag",
+        "Only plain YAML 1.2 data is read; tags such as "
+        "!!python/object are refused and never constructed.",
+    ),
+    _k("yaml-duplicate-key", "Duplicate key", "The same key appears twice in one mapping."),
+    _k(
+        "yaml-too-large",
+        "Document too large",
+        "The document expands to too many values (for instance an alias bomb).",
+    ),
+    # structure
+    _k(
+        "file-not-mapping",
+        "File is not a mapping",
+        "A ledger file holds a mapping of sections "
+        "(taxonomy, partners, rates, agreements), or nothing.",
+    ),
+    _k(
+        "unknown-section",
+        "Unknown section",
+        "Top-level keys are taxonomy, partners, rates and agreements.",
+    ),
+    _k(
+        "unknown-key",
+        "Unknown key",
+        "A record has a key the format does not define; keys that "
+        "start with x_ are allowed and ignored.",
+    ),
+    _k("missing-key", "Missing required key", "A required key of the record is absent."),
+    _k("wrong-type", "Wrong type", "A value is not of the type the format requires."),
+    _k("empty-list", "Empty list", "A list that needs at least one element is empty."),
+    _k("bad-id", "Malformed id", "Partner ids are lowercase letters, digits and hyphens."),
+    _k("bad-date", "Not a date", "Dates are written YYYY-MM-DD and must exist in the calendar."),
+    _k("duplicate-id", "Duplicate id", "A record id or code is defined twice in the ledger."),
+    _k(
+        "duplicate-section",
+        "Section defined twice",
+        "A taxonomy vocabulary or a rate entry is given in two places.",
+    ),
+    # taxonomy
+    _k(
+        "taxonomy-missing",
+        "Taxonomy missing",
+        "The ledger needs a taxonomy with regions, partner_types, membership and action_plans.",
+    ),
+    _k("plan-overlap", "Action plans overlap", "Two action plans are in force on the same day."),
+    _k(
+        "plan-dates",
+        "Action plan dates",
+        "An action plan ends before it starts, or a plan other than the last has no end date.",
+    ),
+    # references
+    _k("unknown-partner", "Unknown partner", "The id is not defined in the partners section."),
+    _k("unknown-region", "Unknown region", "The code is not a region of the taxonomy."),
+    _k(
+        "unknown-priority",
+        "Unknown thematic priority",
+        "The code is not a priority of any action plan.",
+    ),
+    _k(
+        "priority-wrong-plan",
+        "Priority of another action plan",
+        "A thematic priority must belong to the action plan in force on the signed date.",
+    ),
+    _k("no-action-plan", "No action plan in force", "No action plan covers the signed date."),
+    _k("unknown-partner-type", "Unknown partner type", "Not a partner_types code."),
+    _k("unknown-membership", "Unknown membership category", "Not a membership code."),
+    _k("unknown-country", "Unknown country", "Not an ISO 3166-1 alpha-2 country code."),
+    _k("unknown-currency", "Unknown currency", "Not an ISO 4217 currency code."),
+    _k(
+        "duplicate-reference",
+        "Listed twice",
+        "A partner, region or priority is listed twice in one agreement.",
+    ),
+    # money
+    _k("bad-amount", "Invalid amount", "Amounts are positive, finite numbers."),
+    _k("bad-rate", "Invalid rate", "Rates are positive, finite numbers of currency units per USD."),
+    _k(
+        "contributor-not-partner",
+        "Contributor is not a partner",
+        "A contribution's `by` must be one of the agreement's partners, or ITU.",
+    ),
+    _k(
+        "rate-missing",
+        "No exchange rate",
+        "No rate for the currency is effective on or before "
+        "the signed date, so the USD value cannot be computed.",
+    ),
+    # warnings
+    _k(
+        "rate-stale",
+        "Stale exchange rate",
+        "The rate applied is more than 62 days older than the signed date.",
+        "warning",
+    ),
+    _k(
+        "possible-duplicate",
+        "Possible double entry",
+        "Two agreements have the same partner, signed date and amount.",
+        "warning",
+    ),
+    _k("future-date", "Signed in the future", "The signed date is after today.", "warning"),
+    _k("unused-partner", "Unused partner", "No agreement names this partner.", "warning"),
+]
+
+CATALOGUE: dict[str, Kind] = {k.code: k for k in _KINDS}
+
+
+def make(code: str, message: str, source: Source | None, hint: str = "") -> Diagnostic:
+    """Build a :class:`Diagnostic` for a catalogued ``code`` (KeyError if not catalogued)."""
+    return Diagnostic(code, CATALOGUE[code].severity, message, source, hint)
+
+
+class LedgerError(Exception):
+    """Raised by whole-pipeline helpers when a ledger has errors; carries them all."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = diagnostics
+        errors = [d for d in diagnostics if d.severity == "error"]
+        first = str(errors[0]) if errors else "ledger has errors"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(first + more)

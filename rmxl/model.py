@@ -1,0 +1,150 @@
+"""The validated ledger: immutable records (spec §2), each stamped with its source.
+
+Built by :mod:`rmxl.validate`; read by :mod:`rmxl.compile`. Amounts and rates are
+:class:`decimal.Decimal` exactly as written in the YAML, so no figure depends on binary
+floating point until USD values are rounded to the cent in the compile stage.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .diagnostics import Source
+
+ITU = "ITU"
+"""The ``by`` value of ITU's own co-financing component (spec §2, agreements)."""
+
+MULTI = "multi"
+"""Code of the multi bucket (spec §3): an agreement with 2+ regions or priorities."""
+
+NONE = "none"
+"""Code of the membership (and country) bucket of partners without one (spec §3)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """One entry of a vocabulary: a code, its label, and optional IATI organisation type."""
+
+    code: str
+    label: str
+    iati: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """An ordered vocabulary (row order of every breakdown) with an optional multi label."""
+
+    values: tuple[Code, ...]
+    multi_label: str | None = None
+
+    def codes(self) -> tuple[str, ...]:
+        return tuple(c.code for c in self.values)
+
+    def get(self, code: str) -> Code | None:
+        for c in self.values:
+            if c.code == code:
+                return c
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ActionPlan:
+    """An action plan and its thematic priorities, in force from ``start`` to ``end``
+    (both inclusive; ``end`` None = still in force)."""
+
+    code: str
+    label: str
+    start: dt.date
+    end: dt.date | None
+    multi_label: str
+    priorities: Vocabulary
+
+    def covers(self, day: dt.date) -> bool:
+        return self.start <= day and (self.end is None or day <= self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Taxonomy:
+    """The vocabularies of spec §2 (taxonomy)."""
+
+    regions: Vocabulary
+    partner_types: Vocabulary
+    membership: Vocabulary
+    action_plans: tuple[ActionPlan, ...]
+
+    def plan_on(self, day: dt.date) -> ActionPlan | None:
+        """The action plan in force on ``day``, or None."""
+        for plan in self.action_plans:
+            if plan.covers(day):
+                return plan
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    id: str
+    name: str
+    type: str
+    membership: str | None
+    country: str | None
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """A contribution: ``by`` is a partner id or :data:`ITU`; ``amount`` in ``currency``."""
+
+    by: str
+    amount: Decimal
+    currency: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    id: str
+    title: str
+    signed: dt.date
+    partners: tuple[str, ...]
+    regions: tuple[str, ...]
+    priorities: tuple[str, ...]
+    plan: str
+    contributions: tuple[Contribution, ...]
+    countries: tuple[str, ...]
+    reference: str | None
+    notes: str | None
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Rates:
+    """Operational rates of exchange: units of currency per 1 USD, effective from a date."""
+
+    table: dict[str, tuple[tuple[dt.date, Decimal], ...]] = field(default_factory=dict)
+
+    def lookup(self, currency: str, day: dt.date) -> tuple[dt.date, Decimal] | None:
+        """The entry with the latest effective date on or before ``day`` (spec §2, rates);
+        ``(day, 1)`` for USD; None when there is no such entry."""
+        if currency == "USD":
+            return (day, Decimal(1))
+        entries = self.table.get(currency)
+        if not entries:
+            return None
+        i = bisect.bisect_right(entries, day, key=lambda e: e[0])
+        return entries[i - 1] if i else None
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """A validated ledger. ``partners`` keeps definition order; ``agreements`` keeps file
+    order (files in sorted path order)."""
+
+    root: Path
+    taxonomy: Taxonomy
+    partners: dict[str, Partner]
+    rates: Rates
+    agreements: tuple[Agreement, ...]

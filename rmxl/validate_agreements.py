@@ -1,0 +1,257 @@
+"""Validate the ``agreements`` section (spec §2, agreements) and the ledger-wide warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from . import iso
+from .diagnostics import Source
+from .fields import Checker, suggest
+from .model import ITU, Agreement, Contribution, Partner, Rates, Taxonomy
+from .read import LMap, LSeq
+
+AGREEMENT_KEYS = ("id", "title", "signed", "partners", "regions", "priorities")
+AGREEMENT_OPTIONAL = ("contributions", "countries", "reference", "notes")
+CONTRIBUTION_KEYS = ("by", "amount", "currency")
+
+
+def agreements(
+    ck: Checker,
+    items: list[tuple[Any, Source]],
+    tax: Taxonomy | None,
+    partners: dict[str, Partner],
+    rates: Rates,
+) -> list[Agreement]:
+    """Check each agreement record; return those that passed every check."""
+    out: list[Agreement] = []
+    seen: dict[str, Source] = {}
+    for item, src in items:
+        m = ck.record(item, src, "agreement", AGREEMENT_KEYS, AGREEMENT_OPTIONAL)
+        if m is None:
+            continue
+        aid = ck.text(m, "id", "agreement")
+        if aid is not None:
+            if aid in seen:
+                ck.err(
+                    "duplicate-id",
+                    f"agreement {aid!r} is defined twice (first at {seen[aid]})",
+                    m.val_src("id"),
+                )
+                continue
+            seen[aid] = m.val_src("id")
+        before = len(ck.diags)
+        agreement = _agreement(ck, m, aid or "?", tax, partners, rates)
+        if agreement is not None and len(ck.diags) == before:
+            out.append(agreement)
+    return out
+
+
+def _agreement(
+    ck: Checker, m: LMap, aid: str, tax: Taxonomy | None, partners: dict[str, Partner], rates: Rates
+) -> Agreement | None:
+    what = f"agreement {aid}"
+    title = ck.text(m, "title", what)
+    signed = ck.date(m, "signed", what)
+    prt = ck.text_list(m, "partners", what, nonempty=True)
+    regions = ck.text_list(m, "regions", what, nonempty=True)
+    prios = ck.text_list(m, "priorities", what, nonempty=True)
+    countries = ck.text_list(m, "countries", what, nonempty=False) or []
+    reference = ck.text(m, "reference", what, required=False)
+    notes = ck.text(m, "notes", what, required=False)
+    for pid, psrc in prt or []:
+        if pid not in partners:
+            ck.err(
+                "unknown-partner", f"{what}: unknown partner {pid!r}", psrc, suggest(pid, partners)
+            )
+    for code, csrc in countries:
+        if code not in iso.countries():
+            ck.err(
+                "unknown-country",
+                f"{what}: unknown country code {code!r}",
+                csrc,
+                suggest(code.upper(), iso.countries()),
+            )
+    plan_code = ""
+    if tax is not None:
+        for code, rsrc in regions or []:
+            if tax.regions.get(code) is None:
+                ck.err(
+                    "unknown-region",
+                    f"{what}: unknown region {code!r}",
+                    rsrc,
+                    suggest(code, (*tax.regions.codes(), *(c.label for c in tax.regions.values))),
+                )
+        plan_code = _priorities(ck, what, tax, signed, prios or [], m)
+    party_ids = [p for p, _ in prt or []]
+    contributions = _contributions(ck, m, what, party_ids, signed, rates)
+    if None in (title, signed, prt, regions, prios, contributions):
+        return None
+    assert title is not None and signed is not None and contributions is not None
+    return Agreement(
+        aid,
+        title,
+        signed,
+        tuple(party_ids),
+        tuple(c for c, _ in regions or []),
+        tuple(c for c, _ in prios or []),
+        plan_code,
+        tuple(contributions),
+        tuple(c for c, _ in countries),
+        reference,
+        notes,
+        m.src(),
+    )
+
+
+def _priorities(
+    ck: Checker,
+    what: str,
+    tax: Taxonomy,
+    signed: dt.date | None,
+    prios: list[tuple[str, Source]],
+    m: LMap,
+) -> str:
+    if signed is None:
+        return ""
+    plan = tax.plan_on(signed)
+    if plan is None:
+        ck.err(
+            "no-action-plan",
+            f"{what}: no action plan is in force on {signed}",
+            m.val_src("signed"),
+            "check the date, or add the plan to the taxonomy",
+        )
+        return ""
+    codes = plan.priorities.codes()
+    for code, psrc in prios:
+        if code in codes:
+            continue
+        other = [p for p in tax.action_plans if p.priorities.get(code) is not None]
+        if other:
+            ck.err(
+                "priority-wrong-plan",
+                f"{what}: priority {code!r} belongs to "
+                f"{other[0].code!r}, but {plan.code!r} is in force on {signed}",
+                psrc,
+                suggest(code, codes),
+            )
+        else:
+            ck.err(
+                "unknown-priority",
+                f"{what}: unknown thematic priority {code!r} of {plan.code!r}",
+                psrc,
+                suggest(code, codes),
+            )
+    return plan.code
+
+
+def _contributions(
+    ck: Checker, m: LMap, what: str, party_ids: list[str], signed: dt.date | None, rates: Rates
+) -> list[Contribution] | None:
+    value = m.get("contributions")
+    if value is None:
+        return []
+    if not isinstance(value, LSeq):
+        ck.err(
+            "wrong-type",
+            f"{what}: 'contributions' must be a list",
+            m.val_src("contributions"),
+            "write - {by: partner-id, amount: 1000, currency: USD}",
+        )
+        return None
+    out: list[Contribution] = []
+    ok = True
+    for i, item in enumerate(value):
+        c = ck.record(item, value.item_src(i), f"{what} contribution", CONTRIBUTION_KEYS, ())
+        if c is None:
+            ok = False
+            continue
+        by = ck.text(c, "by", what)
+        amount = ck.positive(c, "amount", f"{what} contribution", "bad-amount")
+        currency = ck.text(c, "currency", what)
+        if by is not None and by != ITU and by not in party_ids:
+            ck.err(
+                "contributor-not-partner",
+                f"{what}: contributor {by!r} is not one of the agreement's partners",
+                c.val_src("by"),
+                suggest(by, [*party_ids, ITU]),
+            )
+            by = None
+        if currency is not None and currency not in iso.currencies():
+            ck.err(
+                "unknown-currency",
+                f"{what}: unknown currency {currency!r}",
+                c.val_src("currency"),
+                suggest(currency.upper(), iso.currencies()),
+            )
+            currency = None
+        elif currency is not None and signed is not None and rates.lookup(currency, signed) is None:
+            ck.err(
+                "rate-missing",
+                f"{what}: no {currency} rate effective on or before {signed}",
+                c.val_src("currency"),
+                f"add a rate for {currency} dated {signed.replace(day=1)} or earlier to rates",
+            )
+            currency = None
+        if by is None or amount is None or currency is None:
+            ok = False
+            continue
+        out.append(Contribution(by, amount, currency, c.src()))
+    return out if ok else None
+
+
+def warnings(
+    ck: Checker,
+    agreements: list[Agreement],
+    partners: dict[str, Partner],
+    rates: Rates,
+    today: dt.date,
+    stale_days: int,
+) -> None:
+    """The warnings of the catalogue: stale rate, possible double entry, future date,
+    unused partner."""
+    used: set[str] = set()
+    seen: dict[tuple[str, dt.date, Decimal, str], Agreement] = {}
+    for a in agreements:
+        used.update(a.partners)
+        if a.signed > today:
+            ck.err(
+                "future-date",
+                f"agreement {a.id}: signed {a.signed} is in the future",
+                a.source,
+                "check the year",
+            )
+        for c in a.contributions:
+            if c.currency != "USD":
+                entry = rates.lookup(c.currency, a.signed)
+                if entry is not None and (a.signed - entry[0]).days > stale_days:
+                    ck.err(
+                        "rate-stale",
+                        f"agreement {a.id}: the {c.currency} rate of "
+                        f"{entry[0]} is {(a.signed - entry[0]).days} days old on "
+                        f"{a.signed}",
+                        c.source,
+                        f"add the {c.currency} rate in force in {a.signed:%B %Y}",
+                    )
+            if c.by == ITU:
+                continue
+            key = (c.by, a.signed, c.amount, c.currency)
+            if key in seen and seen[key].id != a.id:
+                ck.err(
+                    "possible-duplicate",
+                    f"agreement {a.id} has the same partner, date "
+                    f"and amount as {seen[key].id} ({seen[key].source})",
+                    c.source,
+                    "check it is not entered twice",
+                )
+            seen.setdefault(key, a)
+    for pid, p in partners.items():
+        if pid not in used and agreements:
+            ck.err(
+                "unused-partner",
+                f"partner {pid!r} is named by no agreement",
+                p.source,
+                "remove it, or check the agreements' partner ids",
+            )

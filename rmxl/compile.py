@@ -149,7 +149,6 @@ def compile_ledger(ledger: Ledger) -> Compiled:
             "usd_cents",
         ],
     )
-    contributions["usd"] = contributions["usd_cents"].astype("int64") / 100
     parties = pd.DataFrame(
         par_rows,
         columns=[
@@ -165,10 +164,21 @@ def compile_ledger(ledger: Ledger) -> Compiled:
     )
     for df in (agreements, contributions, parties):
         df["signed"] = pd.to_datetime(df["signed"])
-    for col in ("funds_cents", "partner_cents", "itu_cents"):
-        agreements[col] = agreements[col].astype("int64")
-    contributions["usd_cents"] = contributions["usd_cents"].astype("int64")
-    parties["own_cents"] = parties["own_cents"].astype("int64")
+    # explicit dtypes, so that empty tables (no contributions yet) still select and group
+    agreements = agreements.astype(
+        {
+            "funds_cents": "int64",
+            "partner_cents": "int64",
+            "itu_cents": "int64",
+            "n_partners": "int64",
+            "funded": bool,
+        }
+    )
+    contributions = contributions.astype(
+        {"usd_cents": "int64", "is_itu": bool, "amount": float, "rate": float}
+    )
+    parties = parties.astype({"own_cents": "int64", "funded": bool})
+    contributions["usd"] = contributions["usd_cents"] / 100
     partners = pd.DataFrame(
         [
             (p.id, p.name, p.type, p.membership or NONE, p.country or NONE)

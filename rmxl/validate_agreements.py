@@ -85,7 +85,9 @@ def _agreement(
                 )
         plan_code = _priorities(ck, what, tax, signed, prios or [], m)
     party_ids = [p for p, _ in prt or []]
-    contributions = _contributions(ck, m, what, party_ids, signed, rates)
+    contributions = _contributions(
+        ck, m, what, party_ids if prt is not None else None, signed, rates
+    )
     if None in (title, signed, prt, regions, prios, contributions):
         return None
     assert title is not None and signed is not None and contributions is not None
@@ -171,7 +173,7 @@ def _contributions(
         by = ck.text(c, "by", what)
         amount = ck.positive(c, "amount", f"{what} contribution", "bad-amount")
         currency = ck.text(c, "currency", what)
-        if by is not None and by != ITU and by not in party_ids:
+        if by is not None and by != ITU and party_ids is not None and by not in party_ids:
             ck.err(
                 "contributor-not-partner",
                 f"{what}: contributor {by!r} is not one of the agreement's partners",

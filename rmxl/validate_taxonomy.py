@@ -108,7 +108,7 @@ def action_plans(ck: Checker, value: Any, src: Source) -> tuple[ActionPlan, ...]
                 m.val_src("to"),
             )
             continue
-        plans.append((ActionPlan(code, label, start, end, multi_label, prios), m.src()))
+        plans.append((ActionPlan(code, label, start, end, multi_label, prios), m.val_src("from")))
     plans.sort(key=lambda p: p[0].start)
     for (a, _), (b, bsrc) in itertools.pairwise(plans):
         a_end = a.end or dt.date.max

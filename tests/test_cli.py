@@ -1,0 +1,83 @@
+"""The CLI as a user runs it: rmxl eval and the documentation of every command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rmxl.cli import main
+
+from conftest import DEMO, ROOT, base_files, write_ledger
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    r = CliRunner().invoke(main, list(args))
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_eval_prints_full_precision() -> None:
+    code, out, _ = run("eval", "--ledger", str(DEMO), 'RM_SHARE("region","Africa",2022)')
+    assert code == 0 and out == "0.06648409771027669\n"
+
+
+def test_eval_many_expressions_and_tables() -> None:
+    code, out, _ = run(
+        "eval",
+        "--ledger",
+        str(DEMO),
+        '=RM_TOTAL(2022, "agreements")',
+        'RM_TOP(1, "2023-01..2023-04")',
+        "RM_TOTAL(2022.0)",
+    )
+    assert code == 0
+    assert out.splitlines() == [
+        "71",
+        "partner\tusd\tsigned",
+        "European Commission\t3256000.0\tEUR 3 million",
+        "9669771.0",
+    ]
+
+
+def test_eval_error_goes_to_stderr_with_exit_1() -> None:
+    code, out, err = run("eval", "--ledger", str(DEMO), 'RM_SHARE("region","Afirca",2022)')
+    assert code == 1 and out == ""
+    assert "did you mean 'Africa'?" in err and "Traceback" not in err
+
+
+def test_eval_on_invalid_ledger_points_to_the_line(tmp_path: Path) -> None:
+    root = write_ledger(
+        tmp_path / "l",
+        base_files(**{"partners.yaml": "partners:\n  - {id: acme, name: A, type: goverment}\n"}),
+    )
+    code, _, err = run("eval", "--ledger", str(root), "RM_TOTAL(2022)")
+    assert code == 1
+    assert "partners.yaml:2:" in err and "unknown-partner-type" in err
+
+
+def test_ledger_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("RMXL_LEDGER", str(DEMO))
+    code, out, _ = run("eval", 'RM_TOTAL("2023-01..2023-04","funded_agreements")')
+    assert (code, out) == (0, "12\n")
+
+
+def test_report_prints_headline_and_breakdowns() -> None:
+    code, out, _ = run("report", "--ledger", str(DEMO), "--period", "2022")
+    assert code == 0
+    assert "9,669,771.00" in out and "around USD 9.7 million" in out
+    assert "CHF 2.4 million" in out
+
+
+def test_report_bad_period() -> None:
+    code, _, err = run("report", "--ledger", str(DEMO), "--period", "2022x")
+    assert code == 1 and "2023Q1" in err
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, command in main.commands.items():
+        assert command.help, name
+        code, out, _ = run(name, "--help")
+        assert code == 0 and "Usage" in out
+        assert f"rmxl {name}" in readme, f"README does not mention 'rmxl {name}'"

@@ -181,15 +181,16 @@ class Checker:
         src = m.val_src(key)
         if isinstance(v, bool) or not isinstance(v, int | float):
             hint = "write digits only, e.g. 1000000 or 1_000_000" if isinstance(v, str) else ""
-            self.err(
-                code,
-                f"{what}: {key} must be a number, not {type_name(v)} {str(v)!r:.40}",
-                src,
-                hint,
-            )
+            shown = "" if v is None else f" {str(v)!r:.40}"
+            self.err(code, f"{what}: {key} must be a number, not {type_name(v)}{shown}", src, hint)
             return None
         if isinstance(v, float) and not math.isfinite(v):
-            self.err(code, f"{what}: {key} {v} is not a finite number", src)
+            self.err(
+                code,
+                f"{what}: {key} is not a finite number (it reads as {v})",
+                src,
+                "write the amount in digits; .nan, .inf and numbers beyond 1e308 are refused",
+            )
             return None
         if v <= 0:
             self.err(code, f"{what}: {key} {v} must be greater than 0", src)

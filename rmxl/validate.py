@@ -208,7 +208,7 @@ def validate(
         if not isinstance(v, LMap):
             ck.err("wrong-type", f"section 'taxonomy' must be a mapping, not {type_name(v)}", src)
     tax = check_taxonomy(ck, tax_sections) if parts.get("taxonomy") else None
-    if not parts.get("taxonomy") and any(f.data is not None for f in files):
+    if not parts.get("taxonomy") and files:
         ck.err(
             "taxonomy-missing",
             "the ledger has no taxonomy section",

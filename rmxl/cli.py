@@ -74,7 +74,7 @@ def validate(ledger: Path | None, fmt: str, strict: bool, skip: tuple[str, ...])
     """Check the ledger; print every problem as path:line:col: error[code]: message.
 
     Exit status: 0 clean (warnings allowed), 1 errors, 2 usage error."""
-    from .render_diagnostics import FORMATS, summary
+    from .render_diagnostics import FORMATS, select, summary
 
     for code in skip:
         if code not in CATALOGUE:
@@ -82,18 +82,12 @@ def validate(ledger: Path | None, fmt: str, strict: bool, skip: tuple[str, ...])
                 f"unknown code {code!r} (see rmxl errors)", param_hint="--skip"
             )
     root = loader.ledger_dir(ledger)
-    _, diags = loader.check(root)
-    diags = [d for d in diags if d.code not in skip]
-    failed = any(d.severity == "error" or strict for d in diags)
-    if fmt == "text":
-        if diags:
-            click.echo(FORMATS["text"](diags))
-        click.echo(f"{root.as_posix()}: {summary(diags)}", err=bool(diags))
-    else:
-        out = FORMATS[fmt](diags)
-        if out:
-            click.echo(out)
-    sys.exit(1 if failed else 0)
+    diags = select(loader.check(root)[1], strict, skip)
+    out = FORMATS[fmt](diags)
+    if out:
+        click.echo(out)
+    click.echo(f"{root.as_posix()}: {summary(diags)}", err=fmt != "text")
+    sys.exit(1 if loader.has_errors(diags) else 0)
 
 
 @main.command(name="eval")
@@ -193,11 +187,19 @@ def build(ledger: Path | None, out: Path, periods: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.option("--markdown", is_flag=True, help="Print the docs/errors.md table.")
-def errors(markdown: bool) -> None:
-    """List every diagnostic code with its severity and meaning."""
-    for kind in CATALOGUE.values():
-        if markdown:
-            click.echo(f"| `{kind.code}` | {kind.severity} | {kind.title} | {kind.explanation} |")
-        else:
+@click.argument("code", required=False)
+@click.option("--markdown", is_flag=True, help="Print the docs/errors.md page.")
+def errors(code: str | None, markdown: bool) -> None:
+    """List every diagnostic code with its severity and title, or explain one CODE."""
+    from .render_diagnostics import errors_markdown
+
+    if code is not None:
+        kind = CATALOGUE.get(code)
+        if kind is None:
+            raise click.BadParameter(f"unknown code {code!r} (see rmxl errors)")
+        click.echo(f"{kind.code} ({kind.severity}): {kind.title}\n{kind.explanation}")
+    elif markdown:
+        click.echo(errors_markdown(), nl=False)
+    else:
+        for kind in CATALOGUE.values():
             click.echo(f"{kind.code:26} {kind.severity:8} {kind.title}")

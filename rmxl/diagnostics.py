@@ -87,7 +87,12 @@ _KINDS = [
     _k("ledger-empty", "No ledger files", "The folder holds no *.yaml or *.yml file."),
     _k("file-unreadable", "File cannot be read", "The file could not be opened or read."),
     _k("encoding", "Not UTF-8", "Ledger files must be UTF-8 (a BOM is tolerated)."),
-    _k("yaml-syntax", "YAML syntax error", "The file is not well-formed YAML."),
+    _k(
+        "yaml-syntax",
+        "YAML syntax error",
+        "The file is not well-formed YAML (a tab in the indentation, an unclosed bracket or "
+        "quote, a control character, an undefined alias, a second document).",
+    ),
     _k(
         "yaml-tag",
         "Unsupported YAML tag",
@@ -98,7 +103,8 @@ _KINDS = [
     _k(
         "yaml-too-large",
         "Document too large",
-        "The document expands to too many values (for instance an alias bomb).",
+        "The file is over 32 MiB, nests lists and mappings deeper than 64 levels, or its "
+        "aliases repeat over 100,000 values (an alias bomb); it is not read further.",
     ),
     # structure
     _k(
@@ -119,7 +125,12 @@ _KINDS = [
         "start with x_ are allowed and ignored.",
     ),
     _k("missing-key", "Missing required key", "A required key of the record is absent."),
-    _k("wrong-type", "Wrong type", "A value is not of the type the format requires."),
+    _k(
+        "wrong-type",
+        "Wrong type",
+        "A value is not of the type the format requires, or a number, boolean or null "
+        "cannot be read as one (!!int abc, a number of 5,000 digits).",
+    ),
     _k("empty-list", "Empty list", "A list that needs at least one element is empty."),
     _k("bad-id", "Malformed id", "Partner ids are lowercase letters, digits and hyphens."),
     _k("bad-date", "Not a date", "Dates are written YYYY-MM-DD and must exist in the calendar."),

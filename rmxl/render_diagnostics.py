@@ -1,38 +1,58 @@
 """Render diagnostics: text (with the offending line and a caret), JSON, GitHub Actions
-workflow commands. All are views of the same ``list[Diagnostic]``."""
+workflow commands, and the catalogue as Markdown (``docs/errors.md``). All are views of
+the same ``list[Diagnostic]`` (or of :data:`~rmxl.diagnostics.CATALOGUE`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .diagnostics import Diagnostic
+from .diagnostics import CATALOGUE, Diagnostic
+
+
+def select(
+    diags: Iterable[Diagnostic], strict: bool = False, skip: Iterable[str] = ()
+) -> list[Diagnostic]:
+    """The diagnostics ``rmxl validate`` reports: codes in ``skip`` dropped, and with
+    ``strict`` every warning turned into an error (so renderings and the exit status
+    agree)."""
+    skipped = set(skip)
+    kept = [d for d in diags if d.code not in skipped]
+    if strict:
+        kept = [dataclasses.replace(d, severity="error") for d in kept]
+    return kept
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
 
 
 def summary(diags: list[Diagnostic]) -> str:
-    """``"3 errors, 1 warning in 2 files"`` or ``"clean"``."""
-    errors = sum(d.severity == "error" for d in diags)
-    warnings = len(diags) - errors
-    files = len({d.source.file for d in diags if d.source})
+    """``"3 errors, 1 warning in 2 files"``, ``"1 warning in 1 file"`` or ``"clean"``."""
     if not diags:
         return "clean"
-    parts = [f"{errors} error{'s' * (errors != 1)}", f"{warnings} warning{'s' * (warnings != 1)}"]
-    return f"{', '.join(parts)} in {files} file{'s' * (files != 1)}"
+    errors = sum(d.severity == "error" for d in diags)
+    warnings = len(diags) - errors
+    parts = [_plural(n, w) for n, w in ((errors, "error"), (warnings, "warning")) if n]
+    files = len({d.source.file for d in diags if d.source})
+    return ", ".join(parts) + (f" in {_plural(files, 'file')}" if files else "")
 
 
 def _line(path: str, n: int, cache: dict[str, list[str]]) -> str | None:
     if path not in cache:
         try:
             cache[path] = Path(path).read_text(encoding="utf-8-sig", errors="replace").splitlines()
-        except OSError:
+        except (OSError, ValueError):
             cache[path] = []
     lines = cache[path]
     return lines[n - 1] if 0 < n <= len(lines) else None
 
 
 def text(diags: list[Diagnostic], context: bool = True) -> str:
-    """``path:line:col: error[code]: message`` (+ hint), the source line and a caret."""
+    """``path:line:col: error[code]: message (hint)``, then the source line and a caret
+    under the column (a tab counts as one column, as the parser counts it)."""
     out: list[str] = []
     cache: dict[str, list[str]] = {}
     for d in diags:
@@ -40,27 +60,34 @@ def text(diags: list[Diagnostic], context: bool = True) -> str:
         if context and d.source:
             line = _line(d.source.file, d.source.line, cache)
             if line is not None:
-                out.append(f"    {line.expandtabs(1)}")
-                out.append("    " + " " * (d.source.column - 1) + "^")
+                shown = line.expandtabs(1)[:200]
+                out.append(f"    {shown}")
+                if d.source.column <= len(shown) + 1:
+                    out.append("    " + " " * (d.source.column - 1) + "^")
     return "\n".join(out)
 
 
 def as_json(diags: list[Diagnostic]) -> str:
-    """A JSON list of :meth:`Diagnostic.as_dict` objects."""
+    """A JSON list of :meth:`Diagnostic.as_dict` objects (code, severity, message, file,
+    line, column, hint)."""
     return json.dumps([d.as_dict() for d in diags], ensure_ascii=False, indent=2)
 
 
 def _escape_data(s: str) -> str:
+    """GitHub's escaping of a workflow command's message: ``%``, CR, LF."""
     return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_prop(s: str) -> str:
+    """GitHub's escaping of a property value: the message escapes, plus ``:`` and ``,``."""
     return _escape_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
 def github(diags: list[Diagnostic]) -> str:
-    """GitHub Actions workflow commands (``::error file=…,line=…,col=…,title=…::msg``) with
-    the documented escaping of ``%``, CR, LF (and ``:`` ``,`` in properties)."""
+    """GitHub Actions workflow commands, one per diagnostic:
+    ``::error file=F,line=L,col=C,title=T::message (hint)`` (``::warning`` for warnings),
+    escaped as GitHub's toolkit does (``%``→``%25``, CR→``%0D``, LF→``%0A``; in
+    properties also ``:``→``%3A``, ``,``→``%2C``)."""
     out = []
     for d in diags:
         props = []
@@ -70,7 +97,9 @@ def github(diags: list[Diagnostic]) -> str:
                 f"line={d.source.line}",
                 f"col={d.source.column}",
             ]
-        props.append(f"title={_escape_prop(f'{d.severity}[{d.code}]')}")
+        kind = CATALOGUE.get(d.code)
+        title = f"{kind.title} [{d.code}]" if kind else d.code
+        props.append(f"title={_escape_prop(title)}")
         msg = d.message + (f" ({d.hint})" if d.hint else "")
         out.append(f"::{d.severity} {','.join(props)}::{_escape_data(msg)}")
     return "\n".join(out)
@@ -81,3 +110,36 @@ FORMATS: dict[str, Callable[[list[Diagnostic]], str]] = {
     "json": as_json,
     "github": github,
 }
+
+_DOC_HEAD = """\
+# Diagnostics
+
+<!-- Generated by `rmxl errors --markdown` from rmxl/diagnostics.py: do not edit. -->
+
+Every problem `rmxl validate` finds has a stable code, a severity and a position
+(`file:line:column`). Codes never change meaning; new ones may be added.
+
+- `rmxl validate` exits 0 when there is no error (warnings allowed), 1 when there is
+  one, 2 on a usage error (an unknown option or `--skip` code).
+- `--strict` turns every warning into an error; `--skip CODE` (repeatable) silences one
+  code.
+- `--format text` (default) prints `path:line:col: error[code]: message (hint)`, the
+  offending line and a caret, then a summary; `--format json` prints a list of objects
+  with `code, severity, message, file, line, column, hint`; `--format github` prints
+  GitHub Actions workflow commands, so errors land on the lines of a pull request.
+- `rmxl errors` lists the codes; `rmxl errors CODE` explains one.
+
+| code | severity | title | explanation |
+|---|---|---|---|
+"""
+
+
+def errors_markdown() -> str:
+    """The ``docs/errors.md`` page: an introduction and one table row per catalogue code."""
+    rows = [
+        "| "
+        + " | ".join((f"`{k.code}`", k.severity, k.title, k.explanation.replace("|", r"\|")))
+        + " |"
+        for k in CATALOGUE.values()
+    ]
+    return _DOC_HEAD + "\n".join(rows) + "\n"

@@ -133,19 +133,59 @@ def _show(value: Any) -> str:
     multiple=True,
     required=True,
     metavar="P",
-    help="Period, e.g. 2022 or 2023-01..2023-04 (repeatable).",
+    help="Period, e.g. 2022 or 2023-01..2023-04 (repeatable: one section each).",
 )
-def report(ledger: Path | None, periods: tuple[str, ...]) -> None:
-    """Print a period's headline figures and breakdowns as terminal tables."""
-    from .report_text import text_report
+@click.option(
+    "--compare",
+    metavar="P2",
+    default=None,
+    help="Compare the last period with P2, e.g. the same months a year before.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "html", "docx"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write, charts beside it as PNG [default: print; docx: report-<period>.docx].",
+)
+def report(
+    ledger: Path | None, periods: tuple[str, ...], compare: str | None, fmt: str, out: Path | None
+) -> None:
+    """Regenerate the report: headline, partners by type and membership, top three,
+    regions, thematic priorities, co-financing and, with --compare, the comparison.
+
+    Every number and label comes from the ledger. docx and html embed the charts; with
+    --out, each chart is also written beside the file as <stem>-<chart>.png."""
+    from .report import build_report
+    from .report_render import default_out, render, write_report
 
     try:
         fig = loader.figures(loader.ledger_dir(ledger))
-        click.echo("\n\n".join(text_report(fig, p) for p in periods))
+        doc = build_report(fig, list(periods), compare)
+        if out is None and fmt == "docx":
+            out = default_out(list(periods), fmt)
+        if out is None:
+            click.echo(render(doc, fmt)[0].decode(), nl=False)
+            return
+        written = write_report(doc, fmt, out)
     except LedgerError as e:
         _ledger_error(e)
+        return
     except QueryError as e:
         _fail(str(e))
+        return
+    except OSError as e:
+        _fail(f"cannot write {out}: {e.strerror or e}")
+        return
+    charts = f" and {len(written) - 1} chart(s) beside it" if len(written) > 1 else ""
+    click.echo(f"wrote {written[0]}{charts}")
 
 
 @main.command()

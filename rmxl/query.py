@@ -223,6 +223,25 @@ class Figures:
         bd = self.breakdown(dimension_name, period, measure_name)
         return bd, resolve(self.taxonomy, bd.dimension, bucket, bd.period, self.partner_names)
 
+    # -- co-financing ----------------------------------------------------------------
+    def cofinancing(self, period: Any) -> Breakdown:
+        """A period's funds split into the partners' contributions and ITU's co-financing
+        component (the seed report's "Co-financing arrangements" chart): buckets
+        ``partners`` and ``itu``, values in USD, shares fractions 0–1 of ``funds``
+        (spec §3, Measures: funds = partner_funds + itu_funds; a share is None when funds
+        are 0). Raises QueryError ``empty-period`` when no agreement was signed."""
+        p = parse_period(period)
+        if self.select(p).agreements.empty:
+            raise QueryError("empty-period", f"no agreements were signed in {p}")
+        values = (self.total(p, "partner_funds"), self.total(p, "itu_funds"))
+        total = self.total(p, "funds")
+        buckets = (
+            Bucket("partners", "partners", "Partners' component"),
+            Bucket("itu", "itu", "ITU component"),
+        )
+        shares = tuple((v / total) if total else None for v in values)
+        return Breakdown("cofinancing", "funds", p, buckets, values, total, shares)
+
     # -- top partners ----------------------------------------------------------------
     def top(self, n: Any, period: Any, measure_name: Any = None) -> list[TopRow]:
         """The ``n`` partners with the largest value, descending, ties by name (spec §5,

@@ -1,82 +1,44 @@
-"""Render a period's figures as terminal tables (``rmxl report``). No figure is computed
-here: every number comes from :class:`~rmxl.query.Figures`."""
+"""The report as plain text for the terminal (``rmxl report``, the default format).
+
+Renders a :class:`~rmxl.report.Report`: headings underlined, sentences wrapped, tables as
+aligned columns (numbers right-aligned); a chart is a ``[Chart: title]`` line (the tables
+beside it carry its numbers). No figure is computed here.
+"""
 
 from __future__ import annotations
 
-from .errors import QueryError
-from .formats import around_usd, percent
-from .names import MONEY
-from .query import Figures
+import textwrap
 
-SECTIONS = [
-    ("partner_type", "partners"),
-    ("partner_type", "funds"),
-    ("membership", "partners"),
-    ("region", "agreements"),
-    ("region", "funds"),
-    ("priority", "agreements"),
-    ("priority", "funds"),
-]
+from .report import Chart, Heading, Paragraph, Report, Table
+
+WIDTH = 88
 
 
-def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
-    widths = [
-        max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)
-    ]
+def table_text(table: Table) -> str:
+    """A table as aligned columns: header, a rule of dashes, one line per row."""
+    headers, rows = list(table.headers), [list(r) for r in table.rows]
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
 
-    def fmt(cells: list[str]) -> str:
+    def line(cells: list[str]) -> str:
         return "  ".join(
-            c.rjust(w) if i in right else c.ljust(w)
+            c.rjust(w) if table.numeric[i] else c.ljust(w)
             for i, (c, w) in enumerate(zip(cells, widths, strict=True))
         ).rstrip()
 
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join([fmt(headers), rule, *(fmt(r) for r in rows)])
+    return "\n".join([line(headers), rule, *(line(r) for r in rows)])
 
 
-def _value(measure: str, v: float | int) -> str:
-    return f"{v:,.2f}" if measure in MONEY else f"{v:,}"
-
-
-def text_report(fig: Figures, period: str) -> str:
-    """Headline figures, top partners and the breakdowns of :data:`SECTIONS`."""
-    sel = fig.select(period)
-    p = sel.period
-    n = fig.total(p, "agreements")
-    head = [
-        f"Period {p} ({p.start} to {p.end})",
-        "",
-        f"Agreements           {n:>16,}",
-        f"Funded agreements    {fig.total(p, 'funded_agreements'):>16,}",
-        f"Distinct partners    {fig.total(p, 'partners'):>16,}",
-        f"Funds (USD)          {fig.total(p, 'funds'):>16,.2f}   "
-        f"{around_usd(fig.total(p, 'funds'))}",
-        f"  partners (USD)     {fig.total(p, 'partner_funds'):>16,.2f}",
-        f"  ITU (USD)          {fig.total(p, 'itu_funds'):>16,.2f}",
-    ]
-    if not n:
-        return "\n".join([*head, "", "(no agreements signed in this period)"])
-    parts = ["\n".join(head)]
-    top = fig.top(3, p)
-    if top:
-        parts.append(
-            "Top partners by signed contribution\n"
-            + _table(
-                ["partner", "USD", "signed"],
-                [[r.partner, f"{r.value:,.2f}", r.signed] for r in top],
-                {1},
-            )
-        )
-    for dim, measure in SECTIONS:
-        try:
-            bd = fig.breakdown(dim, p, measure)
-        except QueryError as e:
-            parts.append(f"{dim} by {measure}: {e}")
-            continue
-        rows = [[label, _value(measure, v), percent(s, 1)] for label, v, s in bd.rows()]
-        rows.append(["Total", _value(measure, bd.total), ""])
-        parts.append(
-            f"{measure} by {dim.replace('_', ' ')}\n"
-            + _table(["bucket", measure, "share"], rows, {1, 2})
-        )
-    return "\n\n".join(parts)
+def render_text(report: Report) -> str:
+    """The whole report as text (module doc); ends without a trailing newline."""
+    parts = [report.title, "=" * len(report.title)]
+    for block in report.blocks:
+        if isinstance(block, Heading):
+            parts += ["", block.text, ("-" if block.level <= 2 else "~") * len(block.text)]
+        elif isinstance(block, Paragraph):
+            parts += ["", textwrap.fill(block.text, WIDTH)]
+        elif isinstance(block, Table):
+            parts += ["", table_text(block)]
+        elif isinstance(block, Chart):
+            parts += ["", f"[Chart: {block.title}]"]
+    return "\n".join(parts)

@@ -1,0 +1,139 @@
+"""Microseconds per Excel function call, on synthetic ledgers of growing size (issue 3).
+
+``python bench/bench_udfs.py [--sizes 1000 10000 100000] [--calls 10000] [--keep DIR]``
+
+For each size it writes a synthetic ledger (:mod:`synth`, seed 0), points
+``RMXL_LEDGER`` at it and times, in this process:
+
+- ``first``: the first call, which reads, validates and compiles the ledger;
+- ``recalc``: ``--calls`` calls cycling through 24 cells of RM_SHARE and RM_TOTAL with
+  Excel-shaped arguments (``2022.0``, ``None``, padded text, other case, a date) — what
+  recalculating a sheet costs once each cell has been computed;
+- ``new cells``: ``--calls`` calls, each with arguments never seen before (the same
+  questions spelled with different padding and case), so the answer memo misses and the
+  figures' own memo answers — what a sheet of that many distinct cells costs;
+- ``breakdowns``: how long the first question about each (dimension, period, measure)
+  took, which computes the breakdown from the compiled tables.
+
+The target of issue 3 is ``recalc`` ≤ 20 µs per call at 100k agreements.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synth import generate
+
+from rmxl import udfs
+from rmxl.session import SESSIONS
+
+Call = tuple[Callable[..., Any], tuple[Any, ...]]
+
+CELLS: list[Call] = [
+    (udfs.RM_SHARE, ("region", "Africa", 2022.0, None)),
+    (udfs.RM_SHARE, ("region", " europe ", 2021.0, "agreements")),
+    (udfs.RM_SHARE, (" Partner Type ", "Governmental entities", 2022.0, None)),
+    (udfs.RM_SHARE, ("partner_type", "academia", "2020", "partners")),
+    (udfs.RM_SHARE, ("priority", "Cybersecurity", 2019.0, None)),
+    (udfs.RM_SHARE, ("PRIORITY", "affordable-connectivity", 2023.0, "funded_agreements")),
+    (udfs.RM_SHARE, ("membership", "ITU ADMIN", 2018.0, "partner_funds")),
+    (udfs.RM_SHARE, ("membership", "Not a member", 2017.0, "partners")),
+    (udfs.RM_SHARE, ("currency", "CHF", 2016.0, None)),
+    (udfs.RM_SHARE, ("region", "Multi-regions", "2022Q1", None)),
+    (udfs.RM_SHARE, ("region", "Asia-Pacific", "2021-01..2021-06", "itu_funds")),
+    (udfs.RM_SHARE, ("partner_type", "UN organizations", [[2015.0]], None)),
+    (udfs.RM_TOTAL, (2022.0, None, None, None)),
+    (udfs.RM_TOTAL, (2021.0, "agreements", None, None)),
+    (udfs.RM_TOTAL, ("2020", "partners", None, None)),
+    (udfs.RM_TOTAL, (2019.0, "itu_funds", None, None)),
+    (udfs.RM_TOTAL, (2018.0, "funds", "region", "Africa")),
+    (udfs.RM_TOTAL, (2017.0, " Funded_Agreements ", None, None)),
+    (udfs.RM_TOTAL, ("2023Q1", None, None, None)),
+    (udfs.RM_TOTAL, (dt.datetime(2022, 3, 14), "agreements", None, None)),
+    (udfs.RM_TOTAL, (2014.0, "partner_funds", "partner_type", "government")),
+    (udfs.RM_TOTAL, ("2013H2", None, None, None)),
+    (udfs.RM_TOTAL, (2016.0, "funds", "currency", "EUR")),
+    (udfs.RM_TOTAL, (2015.0, "agreements", "priority", "multi")),
+]
+
+
+def new_cells(count: int) -> list[Call]:
+    """``count`` calls whose arguments differ from every other's: the cells' questions,
+    every text argument padded with a different number of spaces."""
+    out: list[Call] = []
+    for i in range(count):
+        fn, args = CELLS[i % len(CELLS)]
+        pad = " " * (1 + i // len(CELLS))
+        varied = tuple(a + pad if isinstance(a, str) else a for a in args)
+        if varied == args:  # no text argument: spell the default measure out
+            varied = (args[0], "funds" + pad, *args[2:])
+        out.append((fn, varied))
+    return out
+
+
+def timed(calls: list[Call]) -> tuple[float, list[Any]]:
+    """Seconds for all the calls, and their results."""
+    results = []
+    start = time.perf_counter()
+    for fn, args in calls:
+        results.append(fn(*args))
+    return time.perf_counter() - start, results
+
+
+def bench(n: int, calls: int, folder: Path) -> dict[str, float]:
+    root = generate(n, folder / f"ledger-{n}")
+    os.environ["RMXL_LEDGER"] = str(root)
+    SESSIONS.clear()
+    first, _ = timed([CELLS[0]])
+    warm, _ = timed(CELLS)  # each cell's first question: computes the breakdowns
+    loop = [CELLS[i % len(CELLS)] for i in range(calls)]
+    recalc, results = timed(loop)
+    errors = {r for r in results if isinstance(r, str)}
+    if errors:
+        raise SystemExit(f"unexpected messages at {n}: {sorted(errors)[:3]}")
+    fresh = new_cells(calls)
+    newc, results = timed(fresh)
+    errors = {r for r in results if isinstance(r, str)}
+    if errors:
+        raise SystemExit(f"unexpected messages at {n}: {sorted(errors)[:3]}")
+    return {
+        "first": first,
+        "breakdowns": warm / len(CELLS),
+        "recalc": recalc / calls * 1e6,
+        "new": newc / calls * 1e6,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--calls", type=int, default=10_000)
+    parser.add_argument("--keep", type=Path, help="write the ledgers here and keep them")
+    args = parser.parse_args()
+    print(
+        f"{'agreements':>10}  {'first call':>10}  {'per breakdown':>13}  "
+        f"{'recalc µs/call':>14}  {'new cells µs/call':>17}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        for n in args.sizes:
+            r = bench(n, args.calls, folder)
+            print(
+                f"{n:>10,}  {r['first']:>9.1f}s  {r['breakdowns'] * 1000:>11.1f}ms  "
+                f"{r['recalc']:>14.1f}  {r['new']:>17.1f}",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""The RM_ functions as Excel cells: xlwings user-defined functions (spec §5).
+
+``=RM_SHARE("region","Africa",2022)`` in a cell calls :func:`RM_SHARE` here through the
+xlwings add-in (Windows). Each function is a thin adapter: it finds the ledger
+(:func:`ledger_root`), takes its compiled figures from :data:`rmxl.session.SESSIONS`
+(compiled once, recompiled only when a ledger file changes) and calls the matching
+function of :mod:`rmxl.functions`; no figure is computed here. Answers are memoised per
+compiled ledger and exact arguments, so recalculating a sheet costs dictionary lookups.
+
+Arguments arrive as Excel sends them (``2022.0``, ``None`` for an omitted argument, a
+one-cell range as its value, a date cell as a ``datetime``, text with stray spaces or
+another case; a cell holding an Excel error arrives as its text, e.g. ``"#N/A"``).
+Nothing raises into Excel: every problem comes back as a one-line message in the cell
+(classic xlwings would show the whole traceback) — see docs/excel.md for the list.
+
+The parameters carry no type hints on purpose: xlwings would take them as converters.
+``caller`` is xlwings' reserved argument (the calling cell); Excel never shows it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import xlwings as xw
+
+from . import functions, loader
+from .errors import QueryError
+from .functions import scalar
+from .names import closest
+from .session import MEMO_LIMIT, SESSIONS, Session
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from .query import Breakdown
+
+CATEGORY = "rmxl"
+"""The function wizard's category for every RM_ function."""
+
+TABLE = {"expand": "table"} if os.environ.get("RMXL_LEGACY_ARRAYS") else {}
+"""Return options of the functions that return a table. Excel 365 spills a 2-D result
+natively (xlwings docs: then do not use ``expand``); set ``RMXL_LEGACY_ARRAYS=1`` for
+Excel 2016/2019, where xlwings' legacy ``expand="table"`` resizes the array formula."""
+
+DIMENSION = "region, priority, partner_type, membership, partner, country or currency"
+BUCKET = 'A bucket of the dimension, by label or code, any case: "Africa", "government"'
+PERIOD = "2022, 2023Q1, 2023-04, 2023H1, 2023-01..2023-04, or a date cell"
+MEASURE = (
+    "Optional. funds (default, USD), partner_funds, itu_funds, agreements, "
+    "funded_agreements or partners"
+)
+KINDS = ("bar", "column", "pie")
+CHART_BARS = 20
+"""At most this many bars or slices in an RM_CHART (the largest buckets come first)."""
+
+_MISS = object()
+_NEAREST: dict[str, str] = {}
+
+
+# -- which ledger ------------------------------------------------------------------------
+def ledger_root(caller: Any = None) -> str:
+    """The ledger folder of a call (spec §5 + issue 3): ``$RMXL_LEDGER`` if set; else the
+    nearest ``ledger/`` folder at or above the folder of the calling workbook
+    (``caller.sheet.book.fullname``); else ``./ledger``. The walk up is done once per
+    workbook path and remembered for the life of the process."""
+    env = os.environ.get("RMXL_LEDGER")
+    if env:
+        return env
+    book = _book_path(caller) if caller is not None else None
+    if book is None:
+        return loader.DEFAULT_LEDGER
+    found = _NEAREST.get(book)
+    if found is None:
+        found = _NEAREST[book] = nearest_ledger(Path(book).parent) or loader.DEFAULT_LEDGER
+    return found
+
+
+def nearest_ledger(folder: Path) -> str | None:
+    """``folder/ledger`` or the first ``ledger/`` of its parents, or None."""
+    for d in (folder, *folder.parents):
+        if (d / loader.DEFAULT_LEDGER).is_dir():
+            return str(d / loader.DEFAULT_LEDGER)
+    return None
+
+
+def _book_path(caller: Any) -> str | None:
+    """The calling workbook's full path, or None for an unsaved or online workbook."""
+    try:
+        name = caller.sheet.book.fullname
+    except Exception:
+        return None
+    if not isinstance(name, str) or "://" in name or not os.path.isabs(name):
+        return None
+    return name
+
+
+# -- the answers -------------------------------------------------------------------------
+def one_line(text: str) -> str:
+    """``text`` with every run of whitespace (newlines too) made one space."""
+    return " ".join(text.split())
+
+
+def invalid(s: Session) -> str:
+    """The message of an invalid ledger: its first error, with file:line:col."""
+    return one_line(f"invalid ledger: {s.error} — run rmxl validate --ledger {s.root}")
+
+
+def failure(name: str, e: BaseException) -> str:
+    """The message of an unexpected error (a bug): one line, never a traceback."""
+    return one_line(f"{name} failed: {type(e).__name__}: {e}")
+
+
+def answer(name: str, compute: Callable[..., Any], args: tuple[Any, ...], caller: Any) -> Any:
+    """``compute(figures, *args)`` for the caller's ledger, memoised on ``(name, args,
+    their types)`` in the ledger's session; a QueryError becomes its one-line message
+    (memoised too). Tables come back as fresh lists."""
+    try:
+        s = SESSIONS.get(ledger_root(caller))
+        if s.error is not None:
+            return invalid(s)
+        key: Any = (name, args, tuple(map(type, args)))
+        try:
+            hit = s.memo.get(key, _MISS)
+        except TypeError:  # a multi-cell range: a list, not hashable
+            key, hit = None, _MISS
+        if hit is _MISS:
+            try:
+                hit = compute(s.figures, *args)
+            except QueryError as e:
+                hit = one_line(str(e))
+            if key is not None:
+                if len(s.memo) >= MEMO_LIMIT:
+                    s.memo.clear()
+                s.memo[key] = hit
+        return [list(row) for row in hit] if isinstance(hit, list) else hit
+    except Exception as e:
+        return failure(name, e)
+
+
+# -- the functions -----------------------------------------------------------------------
+def wizard(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Make ``f``'s docstring one line: xlwings gives it to Excel's function wizard as the
+    function's description (at most 255 characters). Must sit right above ``def``, below
+    every ``xw.arg``, which reads the docstring."""
+    f.__doc__ = one_line(f.__doc__ or "")
+    return f
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("dimension", doc=f"How to split: {DIMENSION}")
+@xw.arg("bucket", doc=BUCKET)
+@xw.arg("period", doc=f"Signed in: {PERIOD}")
+@xw.arg("measure", doc=MEASURE)
+@wizard
+def RM_SHARE(dimension, bucket, period, measure=None, caller=None):
+    """The bucket's share of the period's total for the measure: a fraction 0-1 (format
+    the cell as %). =RM_SHARE("region","Africa",2022)"""
+    return answer("RM_SHARE", functions.rm_share, (dimension, bucket, period, measure), caller)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("period", doc=f"Signed in: {PERIOD}")
+@xw.arg("measure", doc=MEASURE)
+@xw.arg("dimension", doc=f"Optional, with bucket: {DIMENSION}")
+@xw.arg("bucket", doc=f"Optional, with dimension. {BUCKET}")
+@wizard
+def RM_TOTAL(period, measure=None, dimension=None, bucket=None, caller=None):
+    """The period's total for the measure (USD for funds, else a count); with a dimension
+    and a bucket, that bucket's value. =RM_TOTAL(2022) =RM_TOTAL(2022,"funds","region",
+    "Africa")"""
+    return answer("RM_TOTAL", functions.rm_total, (period, measure, dimension, bucket), caller)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("dimension", doc=f"How to split: {DIMENSION}")
+@xw.arg("period", doc=f"Signed in: {PERIOD}")
+@xw.arg("measure", doc=MEASURE)
+@xw.ret(**TABLE)
+@wizard
+def RM_BREAKDOWN(dimension, period, measure=None, caller=None):
+    """A table that spills: header bucket, value, share; one row per bucket in taxonomy
+    order (zero ones too, the multi bucket last). =RM_BREAKDOWN("region",2022)"""
+    return answer("RM_BREAKDOWN", functions.rm_breakdown, (dimension, period, measure), caller)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("n", doc="How many partners, a whole number: 3")
+@xw.arg("period", doc=f"Signed in: {PERIOD}")
+@xw.arg("measure", doc=MEASURE)
+@xw.ret(**TABLE)
+@wizard
+def RM_TOP(n, period, measure=None, caller=None):
+    """A table that spills: header partner, usd, signed; the n partners with the largest
+    value, descending; signed is the amount as signed (CHF 2.4 million). =RM_TOP(3,2022)"""
+    return answer("RM_TOP", functions.rm_top, (n, period, measure), caller)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("field", doc="Optional: ledger, commit, agreements or modified; omitted = all")
+@xw.ret(**TABLE)
+@wizard
+def RM_INFO(field=None, caller=None):
+    """Where the figures come from: the ledger folder, its git commit (+ if edited),
+    the number of agreements, the time of the last change. A table when field is
+    omitted. =RM_INFO() =RM_INFO("commit")"""
+    try:
+        s = SESSIONS.get(ledger_root(caller))
+        if s.figures is not None:
+            return functions.rm_info(s.figures, field)
+        message = invalid(s)
+        rows = [
+            ["ledger", str(s.root.resolve())],
+            ["commit", functions.git_commit(s.root)],
+            ["error", message],
+        ]
+        name = scalar(field)
+        if name is None:
+            return [["field", "value"], *rows]
+        return dict(rows).get(str(name).strip().lower(), message)
+    except QueryError as e:
+        return one_line(str(e))
+    except Exception as e:
+        return failure("RM_INFO", e)
+
+
+@xw.func(category=CATEGORY, call_in_wizard=False)  # the wizard's preview would draw
+@xw.arg("dimension", doc=f"How to split: {DIMENSION}")
+@xw.arg("period", doc=f"Signed in: {PERIOD}")
+@xw.arg("measure", doc=MEASURE)
+@xw.arg("kind", doc="Optional: bar (default), column or pie")
+@wizard
+def RM_CHART(dimension, period, measure=None, kind=None, caller=None):
+    """Draws the breakdown as a picture next to this cell (recalculating replaces it)
+    and returns its title. =RM_CHART("region",2022)"""
+    try:
+        s = SESSIONS.get(ledger_root(caller))
+        if s.error is not None:
+            return invalid(s)
+        assert s.figures is not None
+        bd = s.figures.breakdown(scalar(dimension), scalar(period), scalar(measure))
+        style = chart_kind(kind)
+        title = chart_title(bd)
+        if caller is None:
+            return f"{title} (a chart is drawn only when called from an Excel cell)"
+        caller.sheet.pictures.add(
+            draw(bd, style, title),
+            name=picture_name(caller),
+            update=True,
+            anchor=caller.offset(0, 1),
+        )
+        return title
+    except QueryError as e:
+        return one_line(str(e))
+    except Exception as e:
+        return failure("RM_CHART", e)
+
+
+# -- charts ------------------------------------------------------------------------------
+def chart_kind(kind: Any) -> str:
+    """``bar`` (omitted), ``column`` or ``pie``; QueryError ``bad-argument`` otherwise."""
+    value = scalar(kind)
+    name = "bar" if value is None else str(value).strip().lower()
+    if name not in KINDS:
+        raise QueryError(
+            "bad-argument",
+            f"unknown chart kind '{value}'{closest(name, list(KINDS))} (bar, column, pie)",
+        )
+    return name
+
+
+def chart_title(bd: Breakdown) -> str:
+    """``"funds by region, 2022 (USD)"``; the largest buckets only are drawn when there
+    are more than :data:`CHART_BARS`."""
+    unit = " (USD)" if bd.measure in ("funds", "partner_funds", "itu_funds") else ""
+    top = f", top {CHART_BARS}" if len(bd.buckets) > CHART_BARS else ""
+    return f"{bd.measure} by {bd.dimension}, {bd.period}{unit}{top}"
+
+
+def picture_name(caller: Any) -> str:
+    """One picture per calling cell: ``"RM_CHART B2"``."""
+    return "RM_CHART " + str(caller.address).replace("$", "")
+
+
+def draw(bd: Breakdown, kind: str, title: str) -> Figure:
+    """A matplotlib figure of the breakdown's values (no pyplot, so no GUI backend):
+    horizontal bars in row order from the top, columns, or a pie of the non-zero
+    buckets. QueryError ``nothing-to-draw`` for a pie whose buckets are all 0."""
+    from matplotlib.figure import Figure
+
+    pairs = [(b.label, v) for b, v in zip(bd.buckets, bd.values, strict=True)][:CHART_BARS]
+    fig = Figure(figsize=(6.4, 1.2 + 0.32 * len(pairs)) if kind == "bar" else (6.4, 4.2))
+    ax = fig.add_subplot()
+    ax.set_title(title, fontsize=10)
+    if kind == "pie":
+        pairs = [(label, v) for label, v in pairs if v > 0]
+        if not pairs:
+            raise QueryError("nothing-to-draw", f"{title}: every bucket is 0, nothing to draw")
+        ax.pie([v for _, v in pairs], labels=[lb for lb, _ in pairs], autopct="%1.0f%%")
+    elif kind == "column":
+        ax.bar([lb for lb, _ in pairs], [v for _, v in pairs])
+        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
+    else:
+        ax.barh([lb for lb, _ in pairs][::-1], [v for _, v in pairs][::-1])
+        ax.tick_params(axis="y", labelsize=8)
+    fig.tight_layout()
+    return fig

@@ -254,8 +254,9 @@ def top_blocks(fig: Figures, p: Period, n: int = 3) -> list[Block]:
     rows = fig.top(n, p)
     if not rows:
         return []
+    verb = "was" if len(rows) == 1 else "were"
     return [
-        Paragraph(f"{top_intro(len(rows))} {when_in(p, lower=True)} were:"),
+        Paragraph(f"{top_intro(len(rows))} {when_in(p, lower=True)} {verb}:"),
         Table(
             ("Partner", "Signed financial contribution", "USD equivalent"),
             tuple((r.partner, r.signed, usd(r.value)) for r in rows),

@@ -22,20 +22,19 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import xlwings as xw
 
 from . import functions, loader
 from .errors import QueryError
 from .functions import scalar
-from .names import closest
+from .names import MONEY, closest
 from .session import MEMO_LIMIT, SESSIONS, Session
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from .query import Breakdown
+    from .report import Chart
 
 CATEGORY = "rmxl"
 """The function wizard's category for every RM_ function."""
@@ -52,7 +51,8 @@ MEASURE = (
     "Optional. funds (default, USD), partner_funds, itu_funds, agreements, "
     "funded_agreements or partners"
 )
-KINDS = ("bar", "column", "pie")
+KINDS: dict[str, Literal["bars", "pie"]] = {"bar": "bars", "pie": "pie"}
+"""RM_CHART's kinds → :class:`rmxl.report.Chart` kinds."""
 CHART_BARS = 20
 """At most this many bars or slices in an RM_CHART (the largest buckets come first)."""
 
@@ -230,7 +230,7 @@ def RM_INFO(field=None, caller=None):
 @xw.arg("dimension", doc=f"How to split: {DIMENSION}")
 @xw.arg("period", doc=f"Signed in: {PERIOD}")
 @xw.arg("measure", doc=MEASURE)
-@xw.arg("kind", doc="Optional: bar (default), column or pie")
+@xw.arg("kind", doc="Optional: bar (default, the values) or pie (the shares)")
 @wizard
 def RM_CHART(dimension, period, measure=None, kind=None, caller=None):
     """Draws the breakdown as a picture next to this cell (recalculating replaces it)
@@ -241,15 +241,14 @@ def RM_CHART(dimension, period, measure=None, kind=None, caller=None):
             return invalid(s)
         assert s.figures is not None
         bd = s.figures.breakdown(scalar(dimension), scalar(period), scalar(measure))
-        style = chart_kind(kind)
-        title = chart_title(bd)
+        chart = chart_of(bd, chart_kind(kind))
+        title = chart.title
         if caller is None:
             return f"{title} (a chart is drawn only when called from an Excel cell)"
+        from .charts import draw
+
         caller.sheet.pictures.add(
-            draw(bd, style, title),
-            name=picture_name(caller),
-            update=True,
-            anchor=caller.offset(0, 1),
+            draw(chart), name=picture_name(caller), update=True, anchor=caller.offset(0, 1)
         )
         return title
     except QueryError as e:
@@ -260,50 +259,43 @@ def RM_CHART(dimension, period, measure=None, kind=None, caller=None):
 
 # -- charts ------------------------------------------------------------------------------
 def chart_kind(kind: Any) -> str:
-    """``bar`` (omitted), ``column`` or ``pie``; QueryError ``bad-argument`` otherwise."""
+    """``bar`` (omitted) or ``pie``; QueryError ``bad-argument`` otherwise."""
     value = scalar(kind)
     name = "bar" if value is None else str(value).strip().lower()
     if name not in KINDS:
         raise QueryError(
             "bad-argument",
-            f"unknown chart kind '{value}'{closest(name, list(KINDS))} (bar, column, pie)",
+            f"unknown chart kind '{value}'{closest(name, list(KINDS))} (bar, pie)",
         )
     return name
 
 
-def chart_title(bd: Breakdown) -> str:
-    """``"funds by region, 2022 (USD)"``; the largest buckets only are drawn when there
-    are more than :data:`CHART_BARS`."""
-    unit = " (USD)" if bd.measure in ("funds", "partner_funds", "itu_funds") else ""
-    top = f", top {CHART_BARS}" if len(bd.buckets) > CHART_BARS else ""
-    return f"{bd.measure} by {bd.dimension}, {bd.period}{unit}{top}"
+def chart_of(bd: Breakdown, kind: str) -> Chart:
+    """The breakdown as a chart of the report's style (:mod:`rmxl.charts`): bars of the
+    values (USD million for money, else counts), or a pie of the shares;
+    the first :data:`CHART_BARS` buckets in row order (the largest, for partner, country
+    and currency). QueryError ``nothing-to-draw`` when every bucket is 0."""
+    from .report import Chart, Panel, Series
+
+    rows = list(zip(bd.buckets, bd.values, bd.shares, strict=True))[:CHART_BARS]
+    if not any(v for _, v, _ in rows):
+        raise QueryError(
+            "nothing-to-draw", f"every {bd.dimension} of {bd.period} has 0 {bd.measure}"
+        )
+    if kind == "pie":
+        series = Series("share", tuple(s or 0.0 for *_, s in rows), "share")
+    elif bd.measure in MONEY:
+        series = Series(bd.measure, tuple(v / 1_000_000 for _, v, _ in rows), "usd_million")
+    else:
+        series = Series(bd.measure, tuple(float(v) for _, v, _ in rows), "count")
+    unit = {"share": "share", "usd_million": "USD million", "count": "number"}[series.unit]
+    more = f", first {CHART_BARS} of {len(bd.buckets)}" if len(bd.buckets) > CHART_BARS else ""
+    what = f"{bd.measure} by {bd.dimension}".replace("_", " ")
+    title = f"{what}, {bd.period} ({unit}{more})"
+    labels = tuple(b.label for b, _, _ in rows)
+    return Chart(KINDS[kind], f"rm-chart-{bd.dimension}", title, (Panel("", labels, (series,)),))
 
 
 def picture_name(caller: Any) -> str:
     """One picture per calling cell: ``"RM_CHART B2"``."""
     return "RM_CHART " + str(caller.address).replace("$", "")
-
-
-def draw(bd: Breakdown, kind: str, title: str) -> Figure:
-    """A matplotlib figure of the breakdown's values (no pyplot, so no GUI backend):
-    horizontal bars in row order from the top, columns, or a pie of the non-zero
-    buckets. QueryError ``nothing-to-draw`` for a pie whose buckets are all 0."""
-    from matplotlib.figure import Figure
-
-    pairs = [(b.label, v) for b, v in zip(bd.buckets, bd.values, strict=True)][:CHART_BARS]
-    fig = Figure(figsize=(6.4, 1.2 + 0.32 * len(pairs)) if kind == "bar" else (6.4, 4.2))
-    ax = fig.add_subplot()
-    ax.set_title(title, fontsize=10)
-    if kind == "pie":
-        pairs = [(label, v) for label, v in pairs if v > 0]
-        if not pairs:
-            raise QueryError("nothing-to-draw", f"{title}: every bucket is 0, nothing to draw")
-        ax.pie([v for _, v in pairs], labels=[lb for lb, _ in pairs], autopct="%1.0f%%")
-    elif kind == "column":
-        ax.bar([lb for lb, _ in pairs], [v for _, v in pairs])
-        ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-    else:
-        ax.barh([lb for lb, _ in pairs][::-1], [v for _, v in pairs][::-1])
-        ax.tick_params(axis="y", labelsize=8)
-    fig.tight_layout()
-    return fig

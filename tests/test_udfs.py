@@ -338,15 +338,16 @@ def chart_caller(book: str = "") -> Any:
 
 
 @pytest.mark.usefixtures("ledger")
-def test_chart_places_a_picture_next_to_the_cell(tmp_path: Path) -> None:
+def test_chart_places_a_picture_next_to_the_cell() -> None:
     caller = chart_caller()
-    assert RM_CHART("region", 2022.0, None, None, caller) == "funds by region, 2022 (USD)"
+    title = "funds by region, 2022 (USD million)"
+    assert RM_CHART("region", 2022.0, None, None, caller) == title
     [(image, options)] = caller.sheet.pictures.added
     assert options == {"name": "RM_CHART B2", "update": True, "anchor": ("offset", 0, 1)}
     assert isinstance(image, Figure)
-    bars = image.axes[0].patches
-    widths = [bar.get_width() for bar in bars]  # bars drawn from the bottom up
-    assert widths[::-1] == [2_550_000.0, 0.0, 0.0, 0.0, 0.0, 0.0, 100_000.0]
+    assert image.get_suptitle() == title
+    widths = [bar.get_width() for bar in image.axes[0].patches]  # in row order
+    assert widths == [2.55, 0.0, 0.0, 0.0, 0.0, 0.0, 0.1]  # USD million
     from xlwings.utils import process_image  # what pictures.add does with the figure
 
     path, temporary = process_image(image, format="png", export_options=None)
@@ -355,18 +356,31 @@ def test_chart_places_a_picture_next_to_the_cell(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("ledger")
-def test_chart_pie_and_nothing_to_draw() -> None:
+def test_chart_bars_of_counts_and_pie_of_shares() -> None:
     caller = chart_caller()
-    assert RM_CHART("partner_type", "2022", "partners", "Pie", caller).startswith("partners by")
-    image = caller.sheet.pictures.added[0][0]
-    assert len(image.axes[0].patches) == 3  # government (2), private sector, academia
+    assert RM_CHART("region", "2022", " Agreements ", " BAR", caller).endswith("(number)")
+    widths = [bar.get_width() for bar in caller.sheet.pictures.added[0][0].axes[0].patches]
+    assert widths == [1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0]  # A-1 Africa, A-3 Europe, A-2 multi
+    caller = chart_caller()
+    title = RM_CHART("partner_type", "2022", "partners", "pie", caller)
+    assert title == "partners by partner type, 2022 (share)"
+    wedges = caller.sheet.pictures.added[0][0].axes[0].patches
+    assert len(wedges) == 3  # government (2 of 4 partners), private sector, academia
+    assert wedges[0].theta2 - wedges[0].theta1 == pytest.approx(180.0)
+
+
+@pytest.mark.usefixtures("ledger")
+def test_chart_with_nothing_to_draw_says_so() -> None:
     message = RM_CHART("region", 2023.0, "itu_funds", "pie", chart_caller())
-    assert "nothing to draw" in message
+    assert message == "every region of 2023 has 0 itu_funds"
+    assert RM_CHART("region", 2022.0, None, "column") == "unknown chart kind 'column' (bar, pie)"
 
 
 @pytest.mark.usefixtures("ledger")
 def test_chart_without_excel_only_names_it() -> None:
-    assert "only when called from an Excel cell" in RM_CHART("region", 2022.0)
+    assert RM_CHART("region", 2022.0) == (
+        "funds by region, 2022 (USD million) (a chart is drawn only when called from an Excel cell)"
+    )
 
 
 def test_wizard_descriptions_fit_excel() -> None:

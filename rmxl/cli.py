@@ -202,7 +202,8 @@ def report(
     "periods",
     multiple=True,
     metavar="P",
-    help="Period to build (repeatable) [default: each calendar year].",
+    help="Period to build (repeatable) [default: each calendar year, and the latest "
+    "year's months so far against the same months of the year before].",
 )
 def build(ledger: Path | None, out: Path, periods: tuple[str, ...]) -> None:
     """Validate the ledger and write the Excel workbook (tables, breakdowns, charts).
@@ -211,9 +212,17 @@ def build(ledger: Path | None, out: Path, periods: tuple[str, ...]) -> None:
     renamed, so a failed build leaves the previous one intact."""
     from .workbook import build_workbook
 
+    bar: Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="building workbook", file=sys.stderr)
+        bar.update(1)
+
     try:
         fig = loader.figures(loader.ledger_dir(ledger))
-        written = build_workbook(fig, out, list(periods) or None)
+        written = build_workbook(fig, out, list(periods) or None, progress=progress)
     except LedgerError as e:
         _ledger_error(e)
         return
@@ -223,6 +232,9 @@ def build(ledger: Path | None, out: Path, periods: tuple[str, ...]) -> None:
     except OSError as e:
         _fail(f"cannot write {out}: {e.strerror or e}")
         return
+    finally:
+        if bar is not None:
+            bar.render_finish()
     click.echo(f"wrote {written}")
 
 

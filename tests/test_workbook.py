@@ -1,0 +1,289 @@
+"""rmxl build: the workbook reopened with openpyxl, its numbers against Figures; the plan of
+periods; determinism; text never a formula; atomic write; an invalid ledger writes
+nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from rmxl import loader, workbook
+from rmxl.cli import main
+from rmxl.periods import parse_period
+from rmxl.query import Figures
+from rmxl.workbook import build_workbook, plan_for
+from rmxl.workbook_breakdowns import DIM_MEASURES
+from rmxl.workbook_summary import FIRST, HEADLINE
+
+from conftest import AGREEMENTS, DEMO, PARTNERS, base_files, write_ledger
+
+EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
+
+
+def build(root: Path, out: Path, periods: list[str] | None = None) -> tuple[Figures, Path]:
+    fig = loader.figures(root)
+    return fig, build_workbook(fig, out, periods, environ=EPOCH)
+
+
+@pytest.fixture
+def small_book(small: Path, tmp_path: Path) -> tuple[Figures, Path]:
+    return build(small, tmp_path / "out" / "rm.xlsx")
+
+
+def values(path: Path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(path, data_only=True)
+
+
+def test_sheets_in_reading_order(small_book: tuple[Figures, Path]) -> None:
+    _, path = small_book
+    names = values(path).sheetnames
+    assert names[:2] == ["Summary", "region 2022"]  # no Jan-Feb 2022 agreement: no Compare
+    assert names[-8:] == [
+        "Analysis",
+        "Agreements",
+        "Contributions",
+        "Parties",
+        "Partners",
+        "Rates",
+        "Provenance",
+        "xlwings.conf",
+    ]
+    periods = ["2022", "2023", "2023-01..2023-02"]
+    assert names[1:-8] == [f"{d} {p}" for p in periods for d in DIM_MEASURES]
+
+
+def test_summary_equals_figures(small_book: tuple[Figures, Path]) -> None:
+    fig, path = small_book
+    ws = values(path)["Summary"]
+    for col in range(2, 5):
+        period = ws.cell(FIRST - 2, col).value
+        for i, m in enumerate(HEADLINE):
+            assert ws.cell(FIRST + 1 + i, col).value == fig.total(period, m), (period, m)
+    assert ws.cell(FIRST + 1 + HEADLINE.index("funds"), 2).value == 2_500_000 + 50_000 + 100_000
+
+
+def _sheet_rows(ws: openpyxl.worksheet.worksheet.Worksheet) -> list[tuple]:
+    return list(ws.iter_rows(min_row=6, values_only=True))
+
+
+def test_every_breakdown_cell_equals_figures(small_book: tuple[Figures, Path]) -> None:
+    fig, path = small_book
+    book = values(path)
+    checked = 0
+    for p in ("2022", "2023", "2023-01..2023-02"):
+        for dim, measures in DIM_MEASURES.items():
+            head, *body = _sheet_rows(book[f"{dim} {p}"])
+            total = body[-1]
+            assert total[0] == "Total"
+            for m in measures:
+                bd = fig.breakdown(dim, p, m)
+                c = head.index(m)
+                got = {
+                    row[1]: (row[c], "" if row[c + 1] is None else row[c + 1]) for row in body[:-1]
+                }
+                for b, v, s in zip(bd.buckets, bd.values, bd.shares, strict=True):
+                    code = b.key[1] if isinstance(b.key, tuple) else b.key
+                    assert got[code] == (v, "" if s is None else s), (dim, p, m, code)
+                    checked += 1
+                assert total[c] == bd.total
+    assert checked > 100
+
+
+def test_priority_sheet_in_taxonomy_order_with_multi_last(small_book: tuple[Figures, Path]) -> None:
+    _, path = small_book
+    head, *body = _sheet_rows(values(path)["priority 2022"])
+    assert head[:4] == ("bucket", "code", "action plan", "agreements")
+    assert [r[0] for r in body] == ["Cybersecurity", "Digital Inclusion", "Multi-thematic", "Total"]
+
+
+def test_breakdown_cells_are_formulas_over_the_tables(small_book: tuple[Figures, Path]) -> None:
+    _, path = small_book
+    ws = openpyxl.load_workbook(path)["region 2022"]
+    assert ws["C7"].value == (
+        '=COUNTIFS(Agreements[region],"="&$B7,'
+        'Agreements[signed],">="&$B$2,Agreements[signed],"<="&$B$3)'
+    )
+    assert ws["G7"].value.startswith("=SUMIFS(Agreements[funds],Agreements[region]")
+    assert ws["D7"].value == '=IF($C$14=0,"",C7/$C$14)'
+    pt = openpyxl.load_workbook(path)["partner_type 2022"]
+    assert pt["C7"].value == (
+        '=COUNTIFS(Partners[partner_type],"="&$B7,Partners[agreements 2022],">0")'
+    )
+
+
+def test_demo_ledger_workbook_shows_published_figures(tmp_path: Path) -> None:
+    if not (DEMO / "taxonomy.yaml").exists():
+        pytest.skip("demo ledger not present")
+    fig, path = build(DEMO, tmp_path / "rm.xlsx")
+    book = values(path)
+    ws = book["Summary"]
+    header = [c.value for c in ws[FIRST - 2]]
+    assert header[1:5] == ["2022", "2023", "2023-01..2023-04", "2022-01..2022-04"]
+    funds = [c.value for c in ws[FIRST + 1 + HEADLINE.index("funds")]]
+    assert funds[1] == 9_669_771 == fig.total(2022)
+    assert funds[3] == 5_406_258
+    body = _sheet_rows(book["region 2022"])[1:]
+    africa = next(r for r in body if r[1] == "africa")
+    assert africa[6] == 642_886 and africa[7] == pytest.approx(0.06648409771027669, rel=1e-15)
+    compare = book["Compare"]
+    assert [c.value for c in compare[7]][:4] == ["Agreements signed", "agreements", 33, 30]
+
+
+def test_default_plan_years_and_months_so_far(small: Path) -> None:
+    fig = loader.figures(small)
+    plan = plan_for(fig, None)
+    assert [p.text for p in plan.periods] == ["2022", "2023", "2023-01..2023-02"]
+    assert plan.pairs == ()  # no agreement in Jan-Feb 2022 to compare with
+
+
+def test_default_plan_compares_same_months(tmp_path: Path) -> None:
+    extra = AGREEMENTS + (
+        "  - {id: A-5, title: Early, signed: 2022-01-20, partners: [acme], "
+        "regions: [cis], priorities: [cybersecurity]}\n"
+    )
+    fig = loader.figures(
+        write_ledger(tmp_path / "l", base_files(**{"agreements/2022.yaml": extra}))
+    )
+    plan = plan_for(fig, None)
+    assert [(a.text, b.text) for a, b in plan.pairs] == [("2022-01..2022-02", "2023-01..2023-02")]
+    assert [p.text for p in plan.all_periods()][-1] == "2022-01..2022-02"
+
+
+def test_given_periods_pair_a_year_apart(small: Path) -> None:
+    fig = loader.figures(small)
+    plan = plan_for(fig, ["2023Q1", "2022", "2022Q1", "2022"])
+    assert [p.text for p in plan.periods] == ["2023Q1", "2022", "2022Q1"]
+    assert plan.pairs == ((parse_period("2022Q1"), parse_period("2023Q1")),)
+
+
+def test_same_ledger_same_bytes(small: Path, tmp_path: Path) -> None:
+    _, a = build(small, tmp_path / "a.xlsx")
+    _, b = build(small, tmp_path / "b.xlsx")
+    assert a.read_bytes() == b.read_bytes()
+    core = zipfile.ZipFile(a).read("docProps/core.xml").decode()
+    assert "2023-11-14T22:13:20Z" in core  # SOURCE_DATE_EPOCH 1700000000
+
+
+def test_build_time_without_git_or_epoch_is_fixed(small: Path) -> None:
+    when, source = workbook.build_time(small, {})
+    assert when == dt.datetime(2000, 1, 1, tzinfo=dt.UTC) and source.startswith("fixed")
+
+
+def test_ledger_text_is_never_a_formula(tmp_path: Path) -> None:
+    hostile = {
+        '=HYPERLINK("http://x","y")',
+        "+1+2",
+        "-2+3",
+        "@SUM(A1)",
+    }
+    partners = PARTNERS.replace("Acme Telecom", '\'=HYPERLINK("http://x","y")\'')
+    agreements = (
+        AGREEMENTS.replace("Smart villages", "'+1+2'")
+        .replace("Cyber drills", "'-2+3'")
+        .replace("MoU on skills", "'@SUM(A1)'")
+    )
+    root = write_ledger(
+        tmp_path / "l",
+        base_files(**{"partners.yaml": partners, "agreements/2022.yaml": agreements}),
+    )
+    _, path = build(root, tmp_path / "rm.xlsx")
+    found = set()
+    for ws in openpyxl.load_workbook(path).worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value in hostile:
+                    assert cell.data_type == "s", (ws.title, cell.coordinate)
+                    found.add(cell.value)
+    assert found == hostile
+
+
+def test_failed_build_keeps_the_old_workbook(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "rm.xlsx"
+    out.write_bytes(b"previous workbook")
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("interrupted")
+
+    monkeypatch.setattr(workbook, "write_analysis", boom)
+    with pytest.raises(RuntimeError):
+        build(small, out)
+    assert out.read_bytes() == b"previous workbook"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ledger", "rm.xlsx"]
+
+
+def test_invalid_ledger_writes_nothing(tmp_path: Path) -> None:
+    bad = AGREEMENTS.replace("partners: [ch-fdfa]", "partners: [nobody]")
+    root = write_ledger(tmp_path / "l", base_files(**{"agreements/2022.yaml": bad}))
+    out = tmp_path / "wb" / "rm.xlsx"
+    result = CliRunner().invoke(main, ["build", "--ledger", str(root), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "ledger is invalid" in result.output + result.stderr
+    assert not out.parent.exists() or not any(out.parent.iterdir())
+
+
+def test_cli_builds_with_progress_and_empty_period_fails(small: Path, tmp_path: Path) -> None:
+    out = tmp_path / "rm.xlsx"
+    ok = CliRunner().invoke(main, ["build", "--ledger", str(small), "--out", str(out)])
+    assert ok.exit_code == 0, ok.output
+    assert f"wrote {out}" in ok.stdout
+    assert "building workbook" in ok.stderr
+    empty = CliRunner().invoke(
+        main,
+        ["build", "--ledger", str(small), "--out", str(tmp_path / "x.xlsx"), "--period", "2019"],
+    )
+    assert empty.exit_code == 1
+    assert "no agreements were signed in 2019" in empty.stderr
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_progress_counts_every_step(small: Path, tmp_path: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    build_workbook(
+        loader.figures(small),
+        tmp_path / "rm.xlsx",
+        ["2022"],
+        progress=lambda done, total: calls.append((done, total)),
+        environ=EPOCH,
+    )
+    total = 8 + len(DIM_MEASURES)
+    assert calls == [(i, total) for i in range(1, total + 1)]
+
+
+def test_xlwings_conf_sheet_as_quickstart(small_book: tuple[Figures, Path]) -> None:
+    _, path = small_book
+    ws = values(path)["xlwings.conf"]
+    assert (ws["A1"].value, ws["B1"].value) == ("UDF Modules", "rmxl.udfs")
+    assert ws["A2"].value is None  # xlwings reads A1 down to the first empty cell
+
+
+def test_analysis_cells_are_rm_formulas_with_values(small_book: tuple[Figures, Path]) -> None:
+    fig, path = small_book
+    formulas = openpyxl.load_workbook(path)["Analysis"]
+    cached = values(path)["Analysis"]
+    rows = {
+        formulas.cell(r, 3).value: cached.cell(r, 3).value
+        for r in range(6, formulas.max_row + 1)
+        if formulas.cell(r, 3).value
+    }
+    assert rows['=RM_SHARE("region","Africa",2022)'] == fig.share("region", "Africa", 2022)
+    assert rows['=RM_TOTAL(2022,"agreements")'] == 3
+    assert rows['=RM_SHARE("region","CIS",2022)'] == 0.0
+    assert formulas["E5"].value.text == '=RM_BREAKDOWN("region",2022)'
+    assert [cached.cell(5 + i, 5).value for i in range(3)] == ["bucket", "Africa", "Americas"]
+
+
+def test_provenance(small_book: tuple[Figures, Path]) -> None:
+    _, path = small_book
+    ws = values(path)["Provenance"]
+    rows = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(3, ws.max_row + 1)}
+    assert rows["validation"].startswith("clean")
+    assert rows["agreements"] == 4
+    assert rows["built at (UTC)"] == "2023-11-14 22:13:20"
+    assert rows["time source"] == "SOURCE_DATE_EPOCH"

@@ -386,3 +386,21 @@ def test_chart_without_excel_only_names_it() -> None:
 def test_wizard_descriptions_fit_excel() -> None:
     for fn in (RM_SHARE, RM_TOTAL, RM_BREAKDOWN, RM_TOP, RM_INFO, RM_CHART):
         assert fn.__doc__ and len(fn.__doc__) <= 255 and "\n" not in fn.__doc__
+
+
+@pytest.mark.usefixtures("ledger")
+def test_docs_show_the_messages_the_cells_show() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "excel.md").read_text("utf-8")
+    for message in (
+        RM_SHARE("region", "Afirca", 2022.0),
+        RM_SHARE("region", "Africa", "2022x"),
+        RM_SHARE("region", "Africa", 1999.0),
+        RM_TOTAL(2022.0, "funds", "region"),
+        RM_TOP(0.0, 2022.0),
+        RM_INFO("comit"),
+        RM_CHART("region", 2022.0, None, "pi"),
+        RM_CHART("region", 2023.0, "itu_funds", "pie", chart_caller()),
+    ):
+        assert f"`{message}`" in doc
+    for name in ("RM_SHARE", "RM_TOTAL", "RM_BREAKDOWN", "RM_TOP", "RM_INFO", "RM_CHART"):
+        assert f"### {name}(" in doc

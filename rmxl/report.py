@@ -363,6 +363,6 @@ def comparison_section(fig: Figures, p: Period, other: Period) -> list[Block]:
             "The charts below present a comparison in terms of number of agreements and funds "
             f"signed for {comparison_phrase(both[0], both[1])}:"
         ),
-        Table(("", *names), tuple(rows), (False, True, True)),
         Chart("columns", "comparison", f"{names[0]} compared with {names[1]}", (agreements, funds)),
+        Table(("", *names), tuple(rows), (False, True, True)),
     ]

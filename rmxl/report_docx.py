@@ -29,6 +29,7 @@ TEXT_WIDTH_CM = 16.6  # A4 (21 cm) less two margins of 2.2 cm
 PICTURE_WIDTH = Cm(16.5)
 FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+HEADER_FILL = "DCE6F1"  # light blue of the header row
 
 
 def stamp() -> dt.datetime:
@@ -50,6 +51,16 @@ def _page(doc: Document) -> None:
     normal.font.size = Pt(11)
 
 
+def _shade(cell: object, fill: str) -> None:
+    """Fill a cell (explicit shading renders the same in Word and LibreOffice, where
+    table-style conditional formats did not: a stray rule above the second-last row)."""
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shd)  # type: ignore[attr-defined]
+
+
 def _repeat_header(row: object) -> None:
     tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
     el = OxmlElement("w:tblHeader")
@@ -65,11 +76,11 @@ def _widths(n: int) -> list[Cm]:
 
 
 def _table(doc: Document, table: Table) -> None:
-    """A table; the header row repeats on a new page, a ``Total`` row is bold, and rows
-    keep together with the next so a short table is not split."""
+    """A table in a plain grid; the header row is shaded and repeats on a new page, a
+    ``Total`` row is bold, and rows keep with the next so a short table is not split."""
     rows = [table.headers, *table.rows]
     t = doc.add_table(rows=len(rows), cols=len(table.headers))
-    t.style = doc.styles["Light Grid Accent 1"]
+    t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
     _repeat_header(t.rows[0])
@@ -85,6 +96,8 @@ def _table(doc: Document, table: Table) -> None:
             para.paragraph_format.keep_with_next = r < len(rows) - 1
             run = para.add_run(text)
             run.bold = bold
+            if r == 0:
+                _shade(cell, HEADER_FILL)
             run.font.size = Pt(9.5)
             if table.numeric[c]:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -87,15 +87,20 @@ def render_markdown(report: Report, images: dict[str, str] | None = None) -> str
 
 CSS = """body{font-family:Calibri,Arial,sans-serif;max-width:50em;margin:2em auto;color:#222}
 table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.25em .6em}
-th{background:#e8eef5}td.n,th.n{text-align:right}img{max-width:100%}figure{margin:1em 0}"""
+th{background:#dce6f1}img{max-width:100%}figure{margin:1em 0}"""
+RIGHT = ' style="text-align:right"'
 
 
 def _html_table(table: Table) -> str:
+    """A table with inline alignment (mail clients and word processors drop <style>)."""
+
     def row(cells: tuple[str, ...], tag: str) -> str:
+        bold = tag == "th" or cells[0] == "Total"
         return (
             "<tr>"
             + "".join(
-                f"<{tag}{' class=n' if n else ''}>{html.escape(c)}</{tag}>"
+                f"<{tag}{RIGHT if n else ''}>{'<b>' if bold and tag == 'td' else ''}"
+                f"{html.escape(c)}{'</b>' if bold and tag == 'td' else ''}</{tag}>"
                 for c, n in zip(cells, table.numeric, strict=True)
             )
             + "</tr>"
@@ -103,7 +108,8 @@ def _html_table(table: Table) -> str:
 
     body = "\n".join(row(r, "td") for r in table.rows)
     return (
-        f"<table>\n<thead>{row(table.headers, 'th')}</thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+        '<table border="1" cellpadding="4">\n'
+        f"<thead>{row(table.headers, 'th')}</thead>\n<tbody>\n{body}\n</tbody>\n</table>"
     )
 
 

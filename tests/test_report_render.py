@@ -91,7 +91,7 @@ def test_markdown_and_html_carry_the_same_numbers(report: Report, pngs: dict[str
     assert "| European Commission | EUR 3 million | 3,256,000.00 |" in md
     assert "![Co-financing arrangements (Jan-Apr 2023)](r-cofinancing.png)" in md
     assert page.count('<img src="data:image/png;base64,') == 5
-    assert "<td class=n>3,256,000.00</td>" in page
+    assert '<td style="text-align:right">3,256,000.00</td>' in page
 
 
 def test_markdown_without_images_names_the_charts(report: Report) -> None:

@@ -71,34 +71,54 @@ def _norm(text: Any) -> str:
     return " ".join(str(text).split()).lower()
 
 
-def resolve(tax: Taxonomy, dim: str, name: Any, period: Period, partners: dict[str, str]) -> Bucket:
-    """The bucket called ``name`` in ``dim`` (code or label, any case, spaces trimmed).
+class Index:
+    """Bucket names of one dimension (and, for priorities, one set of plans) → buckets,
+    built once so that naming a bucket is a dictionary lookup at any ledger size."""
 
-    ``partners`` maps partner id → name. Raises QueryError ``unknown-bucket`` with the
-    closest valid name, or ``ambiguous-bucket``."""
-    if name is None or (isinstance(name, str) and not name.strip()):
-        raise QueryError("unknown-bucket", f"no {dim.replace('_', ' ')} given")
-    if isinstance(name, float) and name.is_integer():
-        name = int(name)
-    want = _norm(name)
-    candidates = _candidates(tax, dim, period, partners)
-    hits = [b for b in candidates if want in (_norm(b.code), _norm(b.label))]
-    if dim == "priority" and len(hits) > 1:
-        in_period = {b.key for b in taxonomy_buckets(tax, dim, period)}
-        hits = [b for b in hits if b.key in in_period] or hits
-    unique = list({b.key: b for b in hits}.values())
-    if len(unique) == 1:
-        return unique[0]
-    if unique:
-        names = [f"{b.key[0]}:{b.key[1]}" if dim == "priority" else b.code for b in unique]
-        raise QueryError(
-            "ambiguous-bucket", f"'{name}' is ambiguous in {dim}: write one of {', '.join(names)}"
+    def __init__(self, tax: Taxonomy, dim: str, period: Period, partners: dict[str, str]):
+        self.dim = dim
+        self.candidates = _candidates(tax, dim, period, partners)
+        self.in_period = (
+            {b.key for b in taxonomy_buckets(tax, dim, period)} if dim == "priority" else set()
         )
-    labels = [b.label for b in candidates]
-    shown = ", ".join(labels[:6]) + (", …" if len(labels) > 6 else "")
-    kind = dim.replace("_", " ")
-    hint = closest(str(name).strip(), labels + [b.code for b in candidates])
-    raise QueryError("unknown-bucket", f"unknown {kind} '{name}'{hint} ({shown})")
+        self.names: dict[str, list[Bucket]] = {}
+        for b in self.candidates:
+            for text in {_norm(b.code), _norm(b.label)}:
+                self.names.setdefault(text, []).append(b)
+
+    def resolve(self, name: Any) -> Bucket:
+        """The bucket called ``name`` (code or label, any case, spaces trimmed). Raises
+        QueryError ``unknown-bucket`` with the closest valid name, or
+        ``ambiguous-bucket``."""
+        dim = self.dim
+        if name is None or (isinstance(name, str) and not name.strip()):
+            raise QueryError("unknown-bucket", f"no {dim.replace('_', ' ')} given")
+        if isinstance(name, float) and name.is_integer():
+            name = int(name)
+        hits = self.names.get(_norm(name), [])
+        if dim == "priority" and len(hits) > 1:
+            hits = [b for b in hits if b.key in self.in_period] or hits
+        unique = list({b.key: b for b in hits}.values())
+        if len(unique) == 1:
+            return unique[0]
+        if unique:
+            names = [f"{b.key[0]}:{b.key[1]}" if dim == "priority" else b.code for b in unique]
+            raise QueryError(
+                "ambiguous-bucket",
+                f"'{name}' is ambiguous in {dim}: write one of {', '.join(names)}",
+            )
+        labels = [b.label for b in self.candidates]
+        shown = ", ".join(labels[:6]) + (", …" if len(labels) > 6 else "")
+        hint = closest(str(name).strip(), labels + [b.code for b in self.candidates])
+        raise QueryError(
+            "unknown-bucket", f"unknown {dim.replace('_', ' ')} '{name}'{hint} ({shown})"
+        )
+
+
+def resolve(tax: Taxonomy, dim: str, name: Any, period: Period, partners: dict[str, str]) -> Bucket:
+    """The bucket called ``name`` in ``dim`` (see :meth:`Index.resolve`); ``partners``
+    maps partner id → name."""
+    return Index(tax, dim, period, partners).resolve(name)
 
 
 def _candidates(tax: Taxonomy, dim: str, period: Period, partners: dict[str, str]) -> list[Bucket]:

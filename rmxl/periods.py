@@ -44,6 +44,8 @@ class Period:
 
 
 def _bad(value: Any, why: str = "") -> QueryError:
+    if value is None:
+        return QueryError("bad-period", f"period is missing; use {ACCEPTED}")
     shown = repr(value) if not isinstance(value, str) else f"'{value}'"
     return QueryError("bad-period", f"period {shown} {why or 'is not a period'}; use {ACCEPTED}")
 

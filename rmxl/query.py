@@ -17,13 +17,13 @@ about a period every further one is a dictionary lookup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
-from .buckets import Bucket, label_of, resolve, taxonomy_buckets
+from .buckets import Bucket, Index, label_of, taxonomy_buckets
 from .compile import Compiled
 from .errors import QueryError
 from .formats import signed_amounts
@@ -56,6 +56,14 @@ class Breakdown:
     values: tuple[Number, ...]
     total: Number
     shares: tuple[float | None, ...]
+    _by_key: dict[Any, Number] = field(default_factory=dict, compare=False, repr=False)
+
+    def value_of(self, key: Any) -> Number:
+        """The value of the bucket with ``key``; 0 if it is not a row (a valid bucket that
+        takes no part in the period)."""
+        if not self._by_key and self.buckets:
+            self._by_key.update(zip((b.key for b in self.buckets), self.values, strict=True))
+        return self._by_key.get(key, 0.0 if self.measure in MONEY else 0)
 
     def rows(self) -> list[tuple[str, Number, float | None]]:
         """``[(label, value, share)]`` in row order (the RM_BREAKDOWN table body)."""
@@ -101,6 +109,7 @@ class Figures:
         self._selections: dict[Period, Selection] = {}
         self._breakdowns: dict[tuple[str, Period, str], Breakdown] = {}
         self._totals: dict[tuple[Period, str], Number] = {}
+        self._indexes: dict[tuple[str, tuple[str, ...]], Index] = {}
         self._signed = compiled.agreements["signed"].to_numpy()
         self._amounts = compiled.contributions["amount_text"].map(Decimal)
 
@@ -200,10 +209,7 @@ class Figures:
         """One bucket's value (USD or a count); 0 for a valid bucket absent from the
         period. Raises QueryError for an unknown bucket."""
         bd, b = self._find(dimension_name, bucket, period, measure_name)
-        for bb, v in zip(bd.buckets, bd.values, strict=True):
-            if bb.key == b.key:
-                return v
-        return 0.0 if bd.measure in MONEY else 0
+        return bd.value_of(b.key)
 
     def share(
         self, dimension_name: Any, bucket: Any, period: Any, measure_name: Any = None
@@ -221,7 +227,18 @@ class Figures:
         self, dimension_name: Any, bucket: Any, period: Any, measure_name: Any
     ) -> tuple[Breakdown, Bucket]:
         bd = self.breakdown(dimension_name, period, measure_name)
-        return bd, resolve(self.taxonomy, bd.dimension, bucket, bd.period, self.partner_names)
+        plans = tuple(
+            p.code
+            for p in self.taxonomy.action_plans
+            if p.start <= bd.period.end and (p.end is None or p.end >= bd.period.start)
+        )
+        key = (bd.dimension, plans if bd.dimension == "priority" else ())
+        index = self._indexes.get(key)
+        if index is None:
+            index = self._indexes[key] = Index(
+                self.taxonomy, bd.dimension, bd.period, self.partner_names
+            )
+        return bd, index.resolve(bucket)
 
     # -- co-financing ----------------------------------------------------------------
     def cofinancing(self, period: Any) -> Breakdown:

@@ -150,7 +150,12 @@ def _priorities(
 
 
 def _contributions(
-    ck: Checker, m: LMap, what: str, party_ids: list[str], signed: dt.date | None, rates: Rates
+    ck: Checker,
+    m: LMap,
+    what: str,
+    party_ids: list[str] | None,
+    signed: dt.date | None,
+    rates: Rates,
 ) -> list[Contribution] | None:
     value = m.get("contributions")
     if value is None:
@@ -178,7 +183,7 @@ def _contributions(
                 "contributor-not-partner",
                 f"{what}: contributor {by!r} is not one of the agreement's partners",
                 c.val_src("by"),
-                suggest(by, [*party_ids, ITU]),
+                suggest(by, [*(party_ids or []), ITU]),
             )
             by = None
         if currency is not None and currency not in iso.currencies():

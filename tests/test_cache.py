@@ -1,0 +1,276 @@
+"""The content-hash cache: a hit gives the very answer of a fresh run, a change is seen,
+a corrupt or foreign entry is ignored and rewritten, concurrent writers never corrupt it,
+and ``rmxl validate`` stays free of pandas."""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rmxl import cache, loader, read
+from rmxl.diagnostics import Diagnostic
+
+from conftest import AGREEMENTS, DEMO, ROOT, base_files, write_ledger
+
+DAY = dt.date(2022, 9, 1)  # A-3 (signed 2022-09-30) is then in the future: a warning
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("RMXL_CACHE_DIR", str(folder))
+    monkeypatch.delenv("RMXL_CACHE", raising=False)
+    return folder
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The display paths of the files actually parsed (not taken from the cache)."""
+    seen: list[str] = []
+    real = loader.read_bytes
+
+    def spy(raw: bytes, file: str, diags: list[Diagnostic]) -> Any:
+        seen.append(file)
+        return real(raw, file, diags)
+
+    monkeypatch.setattr(loader, "read_bytes", spy)
+    return seen
+
+
+def faulty(root: Path) -> Path:
+    """The inline ledger with an error (unknown region) and a warning (future date)."""
+    bad = AGREEMENTS.replace("regions: [americas]", "regions: [amercas]")
+    return write_ledger(root, base_files(**{"agreements/2022.yaml": bad}))
+
+
+def uncached(root: Path, monkeypatch: pytest.MonkeyPatch, day: dt.date = DAY) -> Any:
+    with monkeypatch.context() as m:
+        m.setenv("RMXL_CACHE", "0")
+        return loader.check(root, day)
+
+
+def test_cached_answers_equal_fresh_ones(
+    tmp_path: Path, cache_dir: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = faulty(tmp_path / "ledger")
+    fresh = uncached(root, monkeypatch)
+    assert [d.code for d in fresh[1]] == ["rate-stale", "future-date", "unknown-region"]
+    parses.clear()
+    first = loader.check(root, DAY)  # fills the cache
+    assert len(parses) == 4
+    parses.clear()
+    second = loader.check(root, DAY)  # every answer from the cache
+    assert parses == []
+    assert first == fresh and second == fresh
+    assert loader.diagnostics(root, DAY) == fresh[1]
+    assert len(list((cache_dir / "file").glob("*.pickle"))) == 4
+    assert len(list((cache_dir / "ledger").glob("*.pickle"))) == 1
+
+
+def test_clean_ledger_figures_from_cache(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_ledger(tmp_path / "ledger", base_files())
+    loader.load(root)
+    warm = loader.load(root)
+    with monkeypatch.context() as m:
+        m.setenv("RMXL_CACHE", "0")
+        cold = loader.load(root)
+    assert warm == cold
+    assert [a.id for a in warm.agreements] == ["A-1", "A-2", "A-3", "A-4"]
+
+
+def test_one_changed_file_is_the_only_one_parsed_again(
+    tmp_path: Path, cache_dir: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_ledger(tmp_path / "ledger", base_files())
+    loader.check(root, DAY)
+    parses.clear()
+    path = root / "agreements" / "2022.yaml"
+    path.write_text(path.read_text().replace("title: Cyber drills", "title: Cyber"))
+    ledger, diags = loader.check(root, DAY)
+    assert parses == [(root / "agreements" / "2022.yaml").as_posix()]
+    assert ledger is not None and ledger.agreements[1].title == "Cyber"
+    assert (ledger, diags) == uncached(root, monkeypatch)
+
+
+def test_another_day_or_folder_name_is_another_answer(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = faulty(tmp_path / "ledger")
+    assert "future-date" in [d.code for d in loader.check(root, DAY)[1]]
+    later = loader.check(root, dt.date(2024, 1, 1))[1]
+    assert "unknown-region" in [d.code for d in later]
+    assert "future-date" not in [d.code for d in later]
+    assert later == uncached(root, monkeypatch, dt.date(2024, 1, 1))[1]
+    other = tmp_path / "other"
+    root.rename(other)
+    diags = loader.check(other, DAY)[1]
+    assert {d.source.file.split("/")[-3] for d in diags if d.source} == {"other"}
+
+
+def test_corrupt_or_foreign_entries_are_ignored_and_rewritten(
+    tmp_path: Path, cache_dir: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = faulty(tmp_path / "ledger")
+    fresh = loader.check(root, DAY)
+    entries = sorted(cache_dir.glob("*/*.pickle"))
+    for i, path in enumerate(entries):
+        data = path.read_bytes()
+        path.write_bytes([b"", data[: len(data) // 2], b"garbage", pickle.dumps(("x", 1))][i % 4])
+    parses.clear()
+    assert loader.check(root, DAY) == fresh
+    assert len(parses) == 4  # nothing usable was found: all parsed again
+    for path in entries:  # and rewritten whole
+        head, _ = pickle.loads(path.read_bytes())
+        assert head[0] == b"rmxl-cache"
+    parses.clear()
+    assert loader.check(root, DAY) == fresh and parses == []
+
+
+def test_an_entry_under_the_wrong_name_is_a_miss(cache_dir: Path) -> None:
+    store = cache.Store(cache_dir)
+    store.put("file", "a" * 40, "value of a")
+    (cache_dir / "file" / f"{'b' * 40}.pickle").write_bytes(
+        (cache_dir / "file" / f"{'a' * 40}.pickle").read_bytes()
+    )
+    assert store.get("file", "a" * 40) == "value of a"
+    assert store.get("file", "b" * 40) is cache.MISSING
+    assert store.get("diags", "a" * 40) is cache.MISSING
+
+
+def test_another_rmxl_version_does_not_hit(
+    tmp_path: Path, cache_dir: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_ledger(tmp_path / "ledger", base_files())
+    loader.check(root, DAY)
+    monkeypatch.setattr(cache, "fingerprint", lambda: b"another rmxl")
+    parses.clear()
+    loader.check(root, DAY)
+    assert len(parses) == 4
+
+
+def test_switched_off_or_unwritable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parses: list[str]
+) -> None:
+    root = faulty(tmp_path / "ledger")
+    monkeypatch.setenv("RMXL_CACHE_DIR", str(tmp_path / "c"))
+    monkeypatch.setenv("RMXL_CACHE", "0")
+    expected = loader.check(root, DAY)
+    assert cache.cache_dir() is None and not (tmp_path / "c").exists()
+    monkeypatch.setenv("RMXL_CACHE", "1")
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("RMXL_CACHE_DIR", str(blocker / "sub"))
+    parses.clear()
+    assert loader.check(root, DAY) == expected  # cannot write: just slower
+    assert loader.check(root, DAY) == expected
+    assert len(parses) == 8
+
+
+def test_cache_dir_outside_the_ledger(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("RMXL_CACHE", raising=False)
+    monkeypatch.delenv("RMXL_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "rmxl"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache.cache_dir() == tmp_path / "home" / ".cache" / "rmxl"
+    monkeypatch.setenv("RMXL_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache.cache_dir() == tmp_path / "mine"
+
+
+def test_unreadable_file_is_reported_not_cached(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_ledger(tmp_path / "ledger", base_files())
+    (root / "broken.yaml").symlink_to(root / "missing-target.yaml")
+    first = loader.check(root, DAY)
+    assert [d.code for d in first[1] if d.severity == "error"] == ["file-unreadable"]
+    assert loader.check(root, DAY) == first == uncached(root, monkeypatch)
+    assert not (cache_dir / "ledger").exists()
+
+
+def test_missing_and_empty_folders_as_before(tmp_path: Path, cache_dir: Path) -> None:
+    assert [d.code for d in loader.check(tmp_path / "nope")[1]] == ["ledger-not-found"]
+    (tmp_path / "empty").mkdir()
+    assert [d.code for d in loader.check(tmp_path / "empty")[1]] == ["ledger-empty"]
+
+
+def test_prune_removes_old_entries_once_a_day(cache_dir: Path) -> None:
+    store = cache.Store(cache_dir)
+    store.put("file", "old", 1)
+    store.put("file", "new", 2)
+    old = cache_dir / "file" / "old.pickle"
+    os.utime(old, (0, 0))
+    assert store.prune() == 1
+    assert not old.exists() and store.get("file", "new") == 2
+    os.utime(cache_dir / "file" / "new.pickle", (0, 0))
+    assert store.prune() == 0  # already pruned today
+
+
+def _hammer(folder: str, worker: int) -> None:
+    store = cache.Store(Path(folder))
+    big = list(range(50_000))
+    for i in range(40):
+        store.put("file", "shared", (worker, i, big))
+        got = store.get("file", "shared")
+        assert got is cache.MISSING or got[2] == big
+
+
+def test_concurrent_writers_never_corrupt(cache_dir: Path) -> None:
+    ctx = multiprocessing.get_context("fork")
+    procs = [ctx.Process(target=_hammer, args=(str(cache_dir), w)) for w in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    _, i, big = cache.Store(cache_dir).get("file", "shared")
+    assert i == 39 and big == list(range(50_000))
+    assert [p.name for p in (cache_dir / "file").iterdir()] == ["shared.pickle"]
+
+
+def test_demo_ledger_same_with_and_without_cache(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = uncached(DEMO, monkeypatch)
+    loader.check(DEMO, DAY)
+    assert loader.check(DEMO, DAY) == fresh
+    assert fresh[0] is not None and len(fresh[0].agreements) > 50
+
+
+def test_validate_imports_no_pandas_matplotlib_or_xlsxwriter(tmp_path: Path) -> None:
+    root = faulty(tmp_path / "ledger")
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "import rmxl.cli\n"
+        f"r = CliRunner().invoke(rmxl.cli.main, ['validate', '--ledger', {str(root)!r}])\n"
+        "assert r.exit_code == 1, r.output\n"
+        "assert 'unknown-region' in r.output, r.output\n"
+        "heavy = [m for m in ('pandas', 'matplotlib', 'xlsxwriter') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    env = {**os.environ, "RMXL_CACHE_DIR": str(tmp_path / "c")}
+    for _ in range(2):  # cold, then warm
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT
+        )
+        assert done.returncode == 0, done.stderr
+
+
+def test_file_keys_depend_on_bytes_and_display_path() -> None:
+    k = cache.file_key("ledger/a.yaml", b"x: 1\n")
+    assert k == cache.file_key("ledger/a.yaml", b"x: 1\n")
+    assert k != cache.file_key("ledger/a.yaml", b"x: 2\n")
+    assert k != cache.file_key("other/a.yaml", b"x: 1\n")
+    assert read.display_path(Path("ledger"), Path("ledger/a.yaml")) == "ledger/a.yaml"

@@ -7,6 +7,7 @@ message on standard error with exit status 1, and prints. No figure is computed 
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,7 @@ def validate(ledger: Path | None, fmt: str, strict: bool, skip: tuple[str, ...])
                 f"unknown code {code!r} (see rmxl errors)", param_hint="--skip"
             )
     root = loader.ledger_dir(ledger)
-    diags = select(loader.diagnostics(root), strict, skip)
+    diags = select(loader.check(root)[1], strict, skip)
     out = FORMATS[fmt](diags)
     if out:
         click.echo(out)
@@ -236,6 +237,34 @@ def build(ledger: Path | None, out: Path, periods: tuple[str, ...]) -> None:
         if bar is not None:
             bar.render_finish()
     click.echo(f"wrote {written}")
+
+
+@main.command(name="fmt")
+@ledger_option
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if a file would change.")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+def fmt_(ledger: Path | None, check: bool, files: tuple[Path, ...]) -> None:
+    """Rewrite ledger files (FILES, default: every file of the ledger) in the canonical
+    layout: keys in the spec's order, one blank line between agreements, short lists in
+    flow style. Data and comments are kept exactly; a file that does not parse is
+    reported and left untouched. Exit status: 0 done, 1 a file could not be formatted
+    (or, with --check, would change)."""
+    from .fmt import format_paths
+    from .read import ledger_paths
+
+    root = loader.ledger_dir(ledger)
+    if not files and not root.is_dir():
+        _fail(f"error[ledger-not-found]: ledger folder {root.as_posix()!r} not found")
+    results = format_paths(list(files) or ledger_paths(root), check)
+    for path, outcome, why in results:
+        if outcome != "unchanged":
+            click.echo(f"{outcome} {path.as_posix()}" + (f": {why}" if why else ""), err=bool(why))
+    count = Counter(outcome for _, outcome, _ in results)
+    changed = count["formatted"] + count["would reformat"]
+    verb = "would be reformatted" if check else "reformatted"
+    bad = f", {count['not formatted']} not formatted" if count["not formatted"] else ""
+    click.echo(f"{changed} file(s) {verb}, {count['unchanged']} unchanged{bad}", err=True)
+    sys.exit(1 if count["not formatted"] or (check and changed) else 0)
 
 
 @main.command()

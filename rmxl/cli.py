@@ -268,6 +268,33 @@ def fmt_(ledger: Path | None, check: bool, files: tuple[Path, ...]) -> None:
 
 
 @main.command()
+@ledger_option
+@click.argument("rev_a", required=False, default="HEAD", metavar="[REV_A")
+@click.argument("rev_b", required=False, default=None, metavar="[REV_B]]")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format (markdown: for a pull request comment or job summary).",
+)
+def diff(ledger: Path | None, rev_a: str, rev_b: str | None, fmt: str) -> None:
+    """Compare the ledger at git revision REV_A (default HEAD) with REV_B (default the
+    working tree): agreements, partners and rates added, removed and changed, and the
+    effect on each affected year's figures (totals, shares that moved > 0.1 point)."""
+    from .diff import DiffError, diff_revisions
+    from .diff_render import markdown, text
+
+    try:
+        result = diff_revisions(loader.ledger_dir(ledger), rev_a, rev_b)
+    except DiffError as e:
+        _fail(f"error: {e}")
+        return
+    click.echo((markdown if fmt == "markdown" else text)(result), nl=False)
+
+
+@main.command()
 @click.argument("code", required=False)
 @click.option("--markdown", is_flag=True, help="Print the docs/errors.md page.")
 def errors(code: str | None, markdown: bool) -> None:

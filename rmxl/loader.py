@@ -114,7 +114,8 @@ def _checked(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None
     ledger, diags = validate(files, root, day)
     diags = sorted([*read_diags, *diags], key=Diagnostic.sort_key)
     if key is not None and store is not None:
-        store.put("ledger", key, ledger)
+        if want_ledger:  # else not needed: rmxl validate spares itself the pickling
+            store.put("ledger", key, ledger)
         store.put("diags", key, diags)
         store.prune()
     return ledger, diags
@@ -123,8 +124,8 @@ def _checked(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None
 def _cached(
     store: cache.Store, key: str, want_ledger: bool
 ) -> tuple[Ledger | None, list[Diagnostic]] | None:
-    """The stored result of an identical check, or None. The diagnostics are written
-    last, so finding them means the ledger was stored too."""
+    """The stored result of an identical check, or None (also when the ledger is wanted
+    but only the diagnostics were stored, by :func:`diagnostics`)."""
     diags = store.get("diags", key)
     if diags is cache.MISSING:
         return None

@@ -75,6 +75,19 @@ def test_cached_answers_equal_fresh_ones(
     assert len(list((cache_dir / "ledger").glob("*.pickle"))) == 1
 
 
+def test_diagnostics_first_then_the_ledger(
+    tmp_path: Path, cache_dir: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_ledger(tmp_path / "ledger", base_files())
+    diags = loader.diagnostics(root, DAY)  # what rmxl validate stores: no ledger
+    assert not (cache_dir / "ledger").exists()
+    parses.clear()
+    ledger, again = loader.check(root, DAY)  # the ledger is rebuilt from cached trees
+    assert parses == [] and again == diags
+    assert (ledger, again) == uncached(root, monkeypatch)
+    assert len(list((cache_dir / "ledger").glob("*.pickle"))) == 1
+
+
 def test_clean_ledger_figures_from_cache(
     tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,44 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_SHEET_NAME = 31
 
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+class Sheet(Worksheet):
+    """A worksheet that skips xlsxwriter's renaming of Excel 2010+ functions (about 30
+    regular-expression substitutions per formula, half the time of a large build): rmxl's
+    formulas use only COUNTIF(S), SUMIFS, IF, DATE and the RM_ functions, none of which
+    takes the ``_xlfn.`` prefix. The LibreOffice test recalculates every formula."""
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        return formula.removeprefix("{").removeprefix("=").removesuffix("}")
+
+    def number_column(self, col: int, values: Iterable[float], fmt: Any) -> None:
+        """Numbers from row 1 (0-based) down; the undecorated writer, about twice as fast
+        per cell as ``write_number`` (no A1-notation parsing)."""
+        write = self._write_number
+        for r, v in enumerate(values, 1):
+            write(r, col, v, fmt)
+
+    def text_column(self, col: int, values: Iterable[Any]) -> None:
+        """Ledger text from row 1 down, always as strings (never formulas); None, NaN
+        and "" leave the cell blank."""
+        write = self._write_string
+        for r, v in enumerate(values, 1):
+            if v is not None and v == v and v != "":
+                write(r, col, str(v), None)
+
+
+class Book(Workbook):
+    """An xlsxwriter workbook whose worksheets are :class:`Sheet`."""
+
+    worksheet_class = Sheet
+
+
+def add_sheet(wb: Workbook, name: str) -> Sheet:
+    """Add a :class:`Sheet` called ``name``."""
+    ws = wb.add_worksheet(name, Sheet)
+    assert isinstance(ws, Sheet)
+    return ws
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
 
 from .errors import QueryError
 from .periods import Period
 from .query import Figures
-from .workbook_style import EXCEL_EPOCH, Styles, date_expr, in_period, page_setup
+from .workbook_style import (
+    EXCEL_EPOCH,
+    Sheet,
+    Styles,
+    add_sheet,
+    date_expr,
+    in_period,
+    page_setup,
+)
 
 TABLE_STYLE = "Table Style Light 9"
 
@@ -53,12 +60,9 @@ def usd(cents: pd.Series) -> list[float]:
     return (cents.astype("int64") / 100).tolist()
 
 
-def _write_column(ws: Worksheet, c: int, col: Col, st: Styles) -> None:
+def _write_column(ws: Sheet, c: int, col: Col, st: Styles) -> None:
     if col.kind == "text":
-        write = ws.write_string
-        for r, v in enumerate(col.values, 1):
-            if v is not None and v == v and v != "":
-                write(r, c, str(v))
+        ws.text_column(c, col.values)
         return
     fmt = {
         "money": st.money,
@@ -67,12 +71,10 @@ def _write_column(ws: Worksheet, c: int, col: Col, st: Styles) -> None:
         "rate": st.rate,
         "amount": st.money,
     }[col.kind]
-    number = ws.write_number
-    for r, v in enumerate(col.values, 1):
-        number(r, c, v, fmt)
+    ws.number_column(c, col.values, fmt)
 
 
-def write_table(ws: Worksheet, name: str, cols: list[Col], st: Styles) -> None:
+def write_table(ws: Sheet, name: str, cols: list[Col], st: Styles) -> None:
     """Write ``cols`` from A2 down and declare them an Excel table (header row, filters,
     banded rows) called ``name``."""
     n = len(cols[0].values)
@@ -115,7 +117,7 @@ def agreements_table(wb: Workbook, fig: Figures, st: Styles) -> None:
         Col("reference", [r.reference for r in recs], width=14),
         Col("source", a["source"].tolist(), width=30),
     ]
-    write_table(wb.add_worksheet("Agreements"), "Agreements", cols, st)
+    write_table(add_sheet(wb, "Agreements"), "Agreements", cols, st)
 
 
 def contributions_table(wb: Workbook, fig: Figures, st: Styles) -> None:
@@ -133,7 +135,7 @@ def contributions_table(wb: Workbook, fig: Figures, st: Styles) -> None:
         Col("rate date", serial_days(c["rate_date"]), "date", 11),
         Col("usd", usd(c["usd_cents"]), "money", 12),
     ]
-    write_table(wb.add_worksheet("Contributions"), "Contributions", cols, st)
+    write_table(add_sheet(wb, "Contributions"), "Contributions", cols, st)
 
 
 def parties_table(wb: Workbook, fig: Figures, st: Styles) -> None:
@@ -150,7 +152,7 @@ def parties_table(wb: Workbook, fig: Figures, st: Styles) -> None:
         Col("funded", p["funded"].astype(int).tolist(), "count", 8),
         Col("funds", usd(p["own_cents"]), "money", 12),
     ]
-    write_table(wb.add_worksheet("Parties"), "Parties", cols, st)
+    write_table(add_sheet(wb, "Parties"), "Parties", cols, st)
 
 
 def helper_header(p: Period) -> str:
@@ -180,7 +182,7 @@ def partners_table(wb: Workbook, fig: Figures, periods: Sequence[Period], st: St
         Col("country", t["country"].tolist(), width=8),
     ]
     helpers = [helper_header(p) for p in periods]
-    ws = wb.add_worksheet("Partners")
+    ws = add_sheet(wb, "Partners")
     write_table(ws, "Partners", [*cols, *(Col(h, [0] * len(t), "count", 14) for h in helpers)], st)
     ids = t["partner_id"].tolist()
     this = "Partners[[#This Row],[partner]]"
@@ -202,4 +204,4 @@ def rates_table(wb: Workbook, fig: Figures, st: Styles) -> None:
         Col("effective", serial_days(r["effective"]), "date", 11),
         Col("rate", r["rate"].tolist(), "rate", 10),
     ]
-    write_table(wb.add_worksheet("Rates"), "Rates", cols, st)
+    write_table(add_sheet(wb, "Rates"), "Rates", cols, st)

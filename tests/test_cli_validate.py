@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from rmxl import loader
 from rmxl.cli import main
 
-from conftest import base_files, write_ledger
+from conftest import ROOT, base_files, write_ledger
 
 HEAD_OK = """\
 agreements:
@@ -119,3 +119,35 @@ def test_missing_folder_is_an_error_not_a_traceback(tmp_path: Path) -> None:
 def test_ledger_from_environment(small: Path, monkeypatch) -> None:
     monkeypatch.setenv("RMXL_LEDGER", str(small))
     assert run("validate")[0] == 0
+
+
+# -- the files a ledger repository uses: pre-commit hooks and the CI workflow ----------
+
+
+def _yaml_load(text: str) -> object:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe", pure=True).load(text)
+
+
+def test_pre_commit_hooks_run_rmxl_commands_without_file_names() -> None:
+    hooks = _yaml_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert isinstance(hooks, list)
+    assert [h["id"] for h in hooks] == ["rmxl-validate", "rmxl-fmt"]
+    for hook in hooks:
+        assert hook["pass_filenames"] is False and hook["language"] == "python"
+        program, command = hook["entry"].split()
+        assert program == "rmxl" and command in main.commands
+
+
+def test_ci_workflow_in_docs_validates_checks_layout_and_posts_the_diff() -> None:
+    doc = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    block = doc.split("```yaml\nname: ledger\n", 1)[1].split("```", 1)[0]
+    workflow = _yaml_load("name: ledger\n" + block)
+    assert isinstance(workflow, dict)
+    runs = " ".join(s.get("run", "") for s in workflow["jobs"]["ledger"]["steps"])
+    assert "rmxl validate --format github" in runs
+    assert "rmxl fmt --check" in runs
+    assert "--format markdown" in runs and '>> "$GITHUB_STEP_SUMMARY"' in runs
+    checkout = workflow["jobs"]["ledger"]["steps"][0]
+    assert checkout["with"]["fetch-depth"] == 0

@@ -176,7 +176,7 @@ def write_breakdown(
     for m in measures:
         heads += [m, f"{m} share"]
     for c, h in enumerate(heads):
-        ws.write_string(HEADER_ROW, c, h, st.header)
+        ws.write_string(HEADER_ROW, c, h, st.header_right if c >= first_value else st.header)
     r0 = HEADER_ROW + 1
     total_row = r0 + len(rows)
     for i, b in enumerate(rows):

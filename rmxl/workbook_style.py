@@ -76,7 +76,9 @@ class Styles:
     title: Any
     note: Any
     header: Any
-    text: Any
+    header_right: Any
+    header_indent: Any
+    text: Any  # indented text, beside a right-aligned number
     bold: Any
     money: Any
     count: Any
@@ -91,11 +93,14 @@ class Styles:
     @classmethod
     def of(cls, wb: Workbook) -> Styles:
         top = {"top": 1, "bold": True}
+        head = {"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"}
         return cls(
             title=wb.add_format({"bold": True, "font_size": 14}),
             note=wb.add_format({"italic": True, "font_color": "#595959"}),
-            header=wb.add_format({"bold": True, "bottom": 1, "text_wrap": True, "valign": "top"}),
-            text=wb.add_format({}),
+            header=wb.add_format(head),
+            header_right=wb.add_format({**head, "align": "right"}),
+            header_indent=wb.add_format({**head, "align": "left", "indent": 1}),
+            text=wb.add_format({"indent": 1}),
             bold=wb.add_format({"bold": True}),
             money=wb.add_format({"num_format": MONEY_FMT}),
             count=wb.add_format({"num_format": COUNT_FMT}),

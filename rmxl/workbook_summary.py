@@ -116,7 +116,7 @@ def _top_partners(ws: Worksheet, fig: Figures, p: Period, row: int, st: Styles) 
     next free row."""
     ws.write_string(row, 0, f"Top partners, {period_label(p)}", st.bold)
     for c, h in enumerate(("partner", "USD", "signed")):
-        ws.write_string(row + 1, c, h, st.header)
+        ws.write_string(row + 1, c, h, (st.header, st.header_right, st.header_indent)[c])
     try:
         top = fig.top(TOP_N, p)
     except QueryError:
@@ -124,7 +124,7 @@ def _top_partners(ws: Worksheet, fig: Figures, p: Period, row: int, st: Styles) 
     for i, t in enumerate(top, row + 2):
         text(ws, i, 0, t.partner)
         ws.write_number(i, 1, t.value, st.money)
-        text(ws, i, 2, t.signed)
+        text(ws, i, 2, t.signed, st.text)
     return row + 2 + len(top)
 
 

@@ -34,8 +34,10 @@ MAX_DEPTH = 40
 
 _TAG = "tag:yaml.org,2002:"
 # Characters outside printable YAML, the other YAML line breaks (NEL, LS, PS), a BOM
-# inside the text, tab and CR: any of them sends the file to rmxl.read.
-_UNSAFE = re.compile(
+# inside the text, tab and CR: any of them sends the file to rmxl.read. The full pattern
+# takes milliseconds to compile, so ASCII text (the usual case) is checked with a small one.
+_UNSAFE_ASCII = re.compile("[\x00-\x09\x0b-\x1f\x7f]")
+_UNSAFE_TEXT = (
     "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
 _KEY_TEXT = r"[A-Za-z0-9_][A-Za-z0-9_.\-]*"
@@ -47,9 +49,10 @@ _WORD_MAP = re.compile(f"\\{{{_KEY_TEXT}: {_KEY_TEXT}(?:, {_KEY_TEXT}: {_KEY_TEX
 _SIMPLE = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s][^#:]*$")
 _DQ = r'"([^"\\]*)"'
 _SQ = r"'((?:[^']|'')*)'"
+# In a flow, libyaml also ends a plain scalar at ``?`` (and ``,[]{}``): none is taken.
 _FLOW_PLAIN = (
-    r"([^-?:,\[\]{}#&*!|>'\"%@`\s](?:[^,\[\]{}#:]*[^,\[\]{}#:\s])?"
-    r"|-[^,\[\]{}#:\s](?:[^,\[\]{}#:]*[^,\[\]{}#:\s])?)"
+    r"([^-?:,\[\]{}#&*!|>'\"%@`\s](?:[^,?\[\]{}#:]*[^,?\[\]{}#:\s])?"
+    r"|-[^,?\[\]{}#:\s](?:[^,?\[\]{}#:]*[^,?\[\]{}#:\s])?)"
 )
 _FLOW_SCALAR = f"(?:{_DQ}|{_SQ}|{_FLOW_PLAIN})"
 _SEQ_ITEM = re.compile(f" *{_FLOW_SCALAR} *([,\\]])")
@@ -372,7 +375,7 @@ def parse_text(text: str, file: str) -> LMap | object | None:
     """One file's decoded text (LF line ends, no BOM) → its top-level :class:`LMap`, None
     for a file without content, or :data:`FALLBACK` when the text is outside the subset
     read here (then no diagnostic is lost: :func:`rmxl.read.parse_text` reports them)."""
-    if _UNSAFE.search(text):
+    if (_UNSAFE_ASCII if text.isascii() else re.compile(_UNSAFE_TEXT)).search(text):
         return FALLBACK
     try:
         p = _Parser(text, file)

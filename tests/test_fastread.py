@@ -165,6 +165,7 @@ def test_scalars_read_fast(value: str, expected: Any) -> None:
         "k: >\n  text\n",
         "k: a\n  continued\n",
         "k: [a,\n  b]\n",
+        "k: [1?]\n",
         'k: "a\\tb"\n',
         "k: 1\nk: 2\n",
         "k: {a: 1, a: 2}\n",

@@ -160,13 +160,11 @@ def _write(
     fig: Figures, path: Path, plan: Plan, when: tuple[dt.datetime, str], progress: Progress
 ) -> None:
     everything = plan.all_periods()
-    steps = 8 + len(plan.periods) * len(DIM_MEASURES)
-    done = 0
+    total = 8 + len(plan.periods) * len(DIM_MEASURES)
+    done = iter(range(1, total + 1))
 
     def step() -> None:
-        nonlocal done
-        done += 1
-        progress(done, steps)
+        progress(next(done), total)
 
     wb = Book(str(path), WORKBOOK_OPTIONS)
     _properties(wb, fig, when[0])
@@ -184,19 +182,26 @@ def _write(
             step()
     write_analysis(wb, fig, plan.periods, st)
     step()
-    agreements_table(wb, fig, st)
-    contributions_table(wb, fig, st)
-    step()
-    parties_table(wb, fig, st)
-    step()
-    partners_table(wb, fig, everything, st)
-    step()
-    rates_table(wb, fig, st)
+    _tables(wb, fig, everything, st, step)
     write_provenance(wb, fig, when, st)
     write_xlwings_conf(wb, st)
     step()
     wb.worksheets()[0].activate()
     wb.close()
+    step()
+
+
+def _tables(
+    wb: Book, fig: Figures, periods: list[Period], st: Styles, step: Callable[[], None]
+) -> None:
+    """The data tables, in sheet order (three progress steps: they are most of the work)."""
+    agreements_table(wb, fig, st)
+    contributions_table(wb, fig, st)
+    step()
+    parties_table(wb, fig, st)
+    step()
+    partners_table(wb, fig, periods, st)
+    rates_table(wb, fig, st)
     step()
 
 

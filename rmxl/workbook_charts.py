@@ -150,7 +150,7 @@ def _pies(wb: Workbook, p: Placed) -> list[Chart]:
         ("funds", f"{whose} by {what}, {when}"),
         ("partners", f"Partners by {what}, {when}"),
     ):
-        if m in p.value_col:
+        if m in p.value_col and p.breakdowns[m].total:
             out.append(pie_chart(wb, title, _labels(p), _col(p, p.value_col[m]), n))
     return out
 

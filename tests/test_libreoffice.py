@@ -118,12 +118,21 @@ def test_libreoffice_recalculates_rather_than_trusting_cached_values(tmp_path: P
     assert recalculated(book, tmp_path)["S"][2] == ["17"]
 
 
-@pytest.mark.parametrize("ledger", ["inline", "demo"])
-def test_every_formula_cell_agrees_with_rmxl(ledger: str, small: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("ledger", "periods"),
+    [
+        ("inline", None),
+        ("inline", ["2022-07..2023-06", "2022H2", "2021-07..2022-06"]),  # two action plans
+        ("demo", None),
+    ],
+)
+def test_every_formula_cell_agrees_with_rmxl(
+    ledger: str, periods: list[str] | None, small: Path, tmp_path: Path
+) -> None:
     root = small if ledger == "inline" else DEMO
     if ledger == "demo" and not (DEMO / "taxonomy.yaml").exists():
         pytest.skip("demo ledger not present")
-    book = build_workbook(loader.figures(root), tmp_path / "rm.xlsx", None, environ={})
+    book = build_workbook(loader.figures(root), tmp_path / "rm.xlsx", periods, environ={})
     sheets = recalculated(book, tmp_path)
     names = openpyxl.load_workbook(book, read_only=True).sheetnames
     assert sorted(sheets) == sorted(names)  # opened without repair: every sheet exported

@@ -18,6 +18,7 @@ from rmxl.periods import parse_period
 from rmxl.query import Figures
 from rmxl.workbook import build_workbook, plan_for
 from rmxl.workbook_breakdowns import DIM_MEASURES
+from rmxl.workbook_style import sheet_name
 from rmxl.workbook_summary import FIRST, HEADLINE
 
 from conftest import AGREEMENTS, DEMO, PARTNERS, base_files, write_ledger
@@ -71,11 +72,17 @@ def _sheet_rows(ws: openpyxl.worksheet.worksheet.Worksheet) -> list[tuple]:
     return list(ws.iter_rows(min_row=6, values_only=True))
 
 
-def test_every_breakdown_cell_equals_figures(small_book: tuple[Figures, Path]) -> None:
-    fig, path = small_book
+@pytest.mark.parametrize(
+    "periods",
+    [None, ["2022-07..2023-06", "2022H2"]],  # default; a period across two action plans
+)
+def test_every_breakdown_cell_equals_figures(
+    periods: list[str] | None, small: Path, tmp_path: Path
+) -> None:
+    fig, path = build(small, tmp_path / "rm.xlsx", periods)
     book = values(path)
     checked = 0
-    for p in ("2022", "2023", "2023-01..2023-02"):
+    for p in periods or ("2022", "2023", "2023-01..2023-02"):
         for dim, measures in DIM_MEASURES.items():
             head, *body = _sheet_rows(book[f"{dim} {p}"])
             total = body[-1]
@@ -84,14 +91,40 @@ def test_every_breakdown_cell_equals_figures(small_book: tuple[Figures, Path]) -
                 bd = fig.breakdown(dim, p, m)
                 c = head.index(m)
                 got = {
-                    row[1]: (row[c], "" if row[c + 1] is None else row[c + 1]) for row in body[:-1]
+                    (row[1], row[2]) if dim == "priority" else row[1]: (
+                        row[c],
+                        "" if row[c + 1] is None else row[c + 1],
+                    )
+                    for row in body[:-1]
                 }
                 for b, v, s in zip(bd.buckets, bd.values, bd.shares, strict=True):
-                    code = b.key[1] if isinstance(b.key, tuple) else b.key
-                    assert got[code] == (v, "" if s is None else s), (dim, p, m, code)
+                    key = (b.key[1], b.key[0]) if dim == "priority" else b.key
+                    assert got[key] == (v, "" if s is None else s), (dim, p, m, key)
                     checked += 1
                 assert total[c] == bd.total
     assert checked > 100
+
+
+def test_period_across_action_plans_lists_both_plans(small: Path, tmp_path: Path) -> None:
+    _, path = build(small, tmp_path / "rm.xlsx", ["2022-07..2023-06"])
+    _, *body = _sheet_rows(values(path)["priority 2022-07..2023-06"])
+    assert [(r[0], r[2], r[3]) for r in body] == [
+        ("Cybersecurity", "baap", 1),
+        ("Digital Inclusion", "baap", 0),
+        ("Multi-thematic", "baap", 1),
+        ("Affordable connectivity", "kap", 1),
+        ("Digital transformation", "kap", 0),
+        ("Multi-priorities", "kap", 0),
+        ("Total", None, 3),
+    ]
+
+
+def test_long_period_sheet_names_fit_excel() -> None:
+    taken: set[str] = set()
+    p = parse_period("2022-01-05..2022-02-10")
+    assert sheet_name("partner_type", p, taken) == "partner_type 20220105-20220210"
+    assert sheet_name("partner_type", p, taken) == "partner_type 20220105-20220 (2)"
+    assert all(len(n) <= 31 for n in taken)
 
 
 def test_priority_sheet_in_taxonomy_order_with_multi_last(small_book: tuple[Figures, Path]) -> None:

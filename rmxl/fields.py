@@ -19,7 +19,10 @@ from .read import BadDate, LMap, LSeq
 
 def suggest(value: str, choices: Iterable[str]) -> str:
     """``"did you mean 'africa'?"`` for the closest choice (case-insensitive), or ``""``."""
-    options = list(dict.fromkeys(choices))
+    # a set has no order of its own: sort it, so the hint is the same on every run
+    options = (
+        sorted(choices) if isinstance(choices, set | frozenset) else list(dict.fromkeys(choices))
+    )
     low = {c.lower(): c for c in options}
     v = str(value).strip().lower()
     if v in low:

@@ -219,3 +219,10 @@ def test_missing_ledger_folder_is_an_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["validate", "--ledger", str(tmp_path / "nope")])
     assert result.exit_code == 1 and "ledger-not-found" in result.output
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_unknown_currency_hint_is_the_same_on_every_run(tmp_path: Path) -> None:
+    files = {A: HEAD + "    contributions:\n      - {by: ch-fdfa, amount: 5, currency: XYZ}\n"}
+    root = write_ledger(tmp_path / "ledger", base_files(**files))
+    d = next(d for d in diagnose(root) if d.code == "unknown-currency")
+    assert d.hint.startswith("expected one of: AED, AFN, ALL,")

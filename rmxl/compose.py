@@ -47,7 +47,7 @@ MAX_FILE_BYTES = 32 * 1024 * 1024
 MAX_NUMBER_CHARS = 100
 
 
-def _scalar(tag: str, text: str, src: Source, diags: list[Diagnostic]) -> Any:
+def _scalar(tag: str, text: str, file: str, pos: Pos, diags: list[Diagnostic]) -> Any:
     """A resolved scalar → str, int, float, bool, None, date or :class:`BadDate`; a value
     its tag cannot hold (``!!int abc``, 5,000 digits) is ``wrong-type`` and None."""
     kind = tag[len(_TAG) :] if tag.startswith(_TAG) else ""
@@ -69,12 +69,13 @@ def _scalar(tag: str, text: str, src: Source, diags: list[Diagnostic]) -> Any:
         if kind == "bool" and text.lower() in ("true", "false"):
             return text.lower() == "true"
     except ValueError as e:
+        src = Source(file, *pos)
         diags.append(make("wrong-type", f"{text[:40]!r} is not a YAML {kind}: {e}", src))
         return None
     if kind in ("null", "bool"):
-        diags.append(make("wrong-type", f"{text[:40]!r} is not a YAML {kind}", src))
+        diags.append(make("wrong-type", f"{text[:40]!r} is not a YAML {kind}", Source(file, *pos)))
         return None
-    _bad_tag(tag, src, diags)
+    _bad_tag(tag, Source(file, *pos), diags)
     return None
 
 
@@ -151,38 +152,37 @@ class _Composer:
                     )
             return
         pos = (ev.start_mark.line + 1, ev.start_mark.column + 1)
-        src = Source(self.file, *pos)
         if cls is AliasEvent:
-            value, size = self.alias(ev.anchor, src)
-            self.add(value, pos, src, size)
+            value, size = self.alias(ev.anchor, pos)
+            self.add(value, pos, size)
         elif cls is ScalarEvent:
             tag = ev.tag
             if tag is None or tag == "!":
                 tag = self.resolver.resolve(ScalarNode, ev.value, ev.implicit)
-            value = _scalar(str(tag), ev.value, src, self.diags)
+            value = _scalar(str(tag), ev.value, self.file, pos, self.diags)
             if ev.anchor is not None:
                 self.anchors[ev.anchor] = (value, 1)
-            self.add(value, pos, src, 1)
+            self.add(value, pos, 1)
         else:
-            self.open(ev, cls is MappingStartEvent, pos, src)
+            self.open(ev, cls is MappingStartEvent, pos)
 
     def src(self, ev: Any) -> Source:
         return Source(self.file, ev.start_mark.line + 1, ev.start_mark.column + 1)
 
-    def open(self, ev: Any, mapping: bool, pos: Pos, src: Source) -> None:
+    def open(self, ev: Any, mapping: bool, pos: Pos) -> None:
         if len(self.stack) >= MAX_DEPTH:
             self.fail(
                 "yaml-too-large",
                 f"lists and mappings nest deeper than {MAX_DEPTH} levels",
-                src,
+                Source(self.file, *pos),
                 "a ledger nests 7 levels at most",
             )
         value: LMap | LSeq = LMap(self.file, pos) if mapping else LSeq(self.file, pos)
         attached: Any = value
         if ev.tag not in (None, "!", _TAG + ("map" if mapping else "seq")):
-            _bad_tag(str(ev.tag), src, self.diags)
+            _bad_tag(str(ev.tag), Source(self.file, *pos), self.diags)
             attached = None
-        self.add(attached, pos, src, 0)
+        self.add(attached, pos, 0)
         self.stack.append(_Frame(value, ev.anchor, attached))
 
     def close(self) -> None:
@@ -192,7 +192,8 @@ class _Composer:
         if self.stack:
             self.stack[-1].size += frame.size
 
-    def alias(self, anchor: str, src: Source) -> tuple[Any, int]:
+    def alias(self, anchor: str, pos: Pos) -> tuple[Any, int]:
+        src = Source(self.file, *pos)
         if anchor not in self.anchors:
             inside = any(f.anchor == anchor for f in self.stack)
             what = "an alias inside its own anchor" if inside else "an undefined alias"
@@ -208,7 +209,7 @@ class _Composer:
             )
         return value, size
 
-    def add(self, value: Any, pos: Pos, src: Source, size: int) -> None:
+    def add(self, value: Any, pos: Pos, size: int) -> None:
         """Put a value in the open collection (or make it the document)."""
         if not self.stack:
             self.root, self.root_pos = value, pos
@@ -221,7 +222,7 @@ class _Composer:
             c.append(value)
         elif top.state == 0:
             top.key, top.key_pos = value, pos
-            top.state = 1 if self.key_ok(c, value, src) else 2
+            top.state = 1 if self.key_ok(c, value, pos) else 2
         else:
             if top.state == 1:
                 c.key_pos[top.key] = top.key_pos
@@ -229,7 +230,10 @@ class _Composer:
                 c[top.key] = value
             top.state = 0
 
-    def key_ok(self, mp: LMap, key: Any, src: Source) -> bool:
+    def key_ok(self, mp: LMap, key: Any, pos: Pos) -> bool:
+        if not isinstance(key, LMap | LSeq) and key not in mp:
+            return True
+        src = Source(self.file, *pos)
         if isinstance(key, LMap | LSeq):
             self.diags.append(make("wrong-type", "a mapping key must be a plain value", src))
             return False
@@ -242,8 +246,7 @@ class _Composer:
                     "remove or rename one of the two",
                 )
             )
-            return False
-        return True
+        return False
 
 
 def _yaml() -> YAML:

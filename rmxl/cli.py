@@ -83,7 +83,7 @@ def validate(ledger: Path | None, fmt: str, strict: bool, skip: tuple[str, ...])
                 f"unknown code {code!r} (see rmxl errors)", param_hint="--skip"
             )
     root = loader.ledger_dir(ledger)
-    diags = select(loader.check(root)[1], strict, skip)
+    diags = select(loader.diagnostics(root), strict, skip)
     out = FORMATS[fmt](diags)
     if out:
         click.echo(out)

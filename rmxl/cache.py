@@ -63,8 +63,10 @@ def fingerprint() -> bytes:
     the text of every rmxl module (so any code change starts afresh) and the installed
     pycountry (the ISO lists the validator checks codes against)."""
     h = hashlib.blake2b(f"{FORMAT}|{sys.version_info[:2]}".encode(), digest_size=20)
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
     spec = importlib.util.find_spec("pycountry")
     if spec is not None and spec.origin:
         st = os.stat(spec.origin)

@@ -65,7 +65,7 @@ _PLAIN_START = re.compile(r"[^-?:,\[\]{}#&*!|>'\"%@`\s]|-\S")
 _INT = re.compile(r"[-+]?[0-9_]+")
 _DIGITS = re.compile(r"[0-9]{1,18}")
 _DECIMAL = re.compile(r"[0-9]{1,40}\.[0-9]{1,40}")
-_DATE = re.compile(r"(\d{4})-(\d\d)-(\d\d)")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # [0-9]: other digits are text
 _RESOLVED_FIRST = frozenset("tTfF-+0123456789.<~nN=!&*")
 _FLOAT_SPECIAL = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
 _NULLS = ("", "~", "null", "Null", "NULL")
@@ -101,6 +101,11 @@ def _plain_value(text: str) -> Any:
         return int(text)
     if _DECIMAL.fullmatch(text):  # its float
         return float(text)
+    if m := _DATE.fullmatch(text):  # its timestamp, as a date (2023-02-30: rmxl.read's)
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            raise _Bail from None
     tag = _resolve_tag(text)
     kind = tag[len(_TAG) :] if tag.startswith(_TAG) else ""
     if kind == "str":
@@ -166,9 +171,8 @@ class _Parser:
             raise _Bail
         n, m = self.rows[self.i]
         ind = self.inds[self.i]
-        if m[2] is not None:
-            return self.seq(n, ind, depth), (n, ind + 1)
-        return self.map(n, m, ind, depth), (n, ind + 1)
+        value = self.seq(n, ind, depth) if m[2] is not None else self.map(n, m, ind, depth)
+        return value, value.pos  # one tuple for both: fewer objects to build and cache
 
     def map(self, n: int, m: re.Match[str], col: int, depth: int) -> LMap:
         """A block mapping whose first key is on line n (matched as ``m``) at 0-based
@@ -177,6 +181,7 @@ class _Parser:
         key_pos, val_pos = mp.key_pos, mp.val_pos
         rows, inds, memo = self.rows, self.inds, self.memo
         i = self.i
+        kp = mp.pos  # the first key is where the mapping starts
         while True:
             kt = m[3]
             if kt is None:
@@ -200,18 +205,19 @@ class _Parser:
                 if ind > col:
                     raise _Bail
                 vcol = m.start(4)
-                pos = (n, vcol + 1)
                 if rest in memo:  # only valid plain scalars are memorised
-                    value = memo[rest]
+                    value, pos = memo[rest], (n, vcol + 1)
                 elif (c := rest[0]) == "[" or c == "{":
                     value = self.words(rest, n, vcol)
                     if value is None:
                         value, pos = self.inline(rest, n, vcol)
+                    else:
+                        pos = value.pos
                 elif _SIMPLE.match(rest):
-                    value = self.plain(rest)
+                    value, pos = self.plain(rest), (n, vcol + 1)
                 else:
                     value, pos = self.inline(rest, n, vcol)
-            key_pos[key] = (n, col + 1)
+            key_pos[key] = kp
             val_pos[key] = pos
             mp[key] = value
             if ind < col:
@@ -220,6 +226,7 @@ class _Parser:
             n, m = rows[i]
             if ind > col or m[2] is not None:
                 raise _Bail
+            kp = (n, col + 1)
 
     def seq(self, n: int, ind: int, depth: int) -> LSeq:
         """A block list whose first ``-`` is at 0-based column ``ind`` of line n."""
@@ -231,8 +238,8 @@ class _Parser:
             rest = m[4]
             value: Any
             if m[3] is not None:
-                col = m.start(3)
-                value, pos = self.map(n, m, col, depth + 1), (n, col + 1)
+                value = self.map(n, m, m.start(3), depth + 1)
+                pos = value.pos
             elif not rest or rest[0] == "#":
                 self.i += 1
                 if inds[self.i] > ind:

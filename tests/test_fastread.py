@@ -139,6 +139,8 @@ def test_values_positions_and_yaml_1_2_scalars() -> None:
         ("'2023-01-01'", "2023-01-01"),
         ('"NO"', "NO"),
         ("é 🎉", "é 🎉"),
+        ("٢٠٢٣-٠١-٠١", "٢٠٢٣-٠١-٠١"),  # Arabic-Indic digits: not a YAML date
+        ("١٢", "١٢"),
     ],
 )
 def test_scalars_read_fast(value: str, expected: Any) -> None:

@@ -312,7 +312,10 @@ class _Parser:
         values, offsets = shape
         q = LSeq(self.file, (n, col + 1))
         q.extend(values)
-        q.item_pos = [(n, col + o) for o in offsets]
+        if len(offsets) == 1:  # the usual [code]
+            q.item_pos.append((n, col + 2))
+        else:
+            q.item_pos = [(n, col + o) for o in offsets]
         return q
 
     def word_map(self, s: str, n: int, col: int) -> LMap:

@@ -204,19 +204,7 @@ class _Parser:
             else:
                 if ind > col:
                     raise _Bail
-                vcol = m.start(4)
-                if rest in memo:  # only valid plain scalars are memorised
-                    value, pos = memo[rest], (n, vcol + 1)
-                elif (c := rest[0]) == "[" or c == "{":
-                    value = self.words(rest, n, vcol)
-                    if value is None:
-                        value, pos = self.inline(rest, n, vcol)
-                    else:
-                        pos = value.pos
-                elif _SIMPLE.match(rest):
-                    value, pos = self.plain(rest), (n, vcol + 1)
-                else:
-                    value, pos = self.inline(rest, n, vcol)
+                value, pos = self.line_value(rest, n, m.start(4))
             key_pos[key] = kp
             val_pos[key] = pos
             mp[key] = value
@@ -250,7 +238,7 @@ class _Parser:
                 raise _Bail
             else:
                 self.i += 1
-                value, pos = self.inline(rest, n, m.start(4))
+                value, pos = self.line_value(rest, n, m.start(4))
                 if inds[self.i] > ind:
                     raise _Bail
             item_pos.append(pos)
@@ -261,12 +249,24 @@ class _Parser:
             if ind2 < ind or rows[self.i][1][2] is None:
                 return q
 
+    def line_value(self, rest: str, n: int, col: int) -> tuple[Any, Pos]:
+        """A value written on its key's or entry's line, from 0-based column ``col``: the
+        usual shapes first (a plain scalar seen before, a list of words, a plain word)."""
+        if rest in self.memo:  # only valid plain scalars are memorised
+            return self.memo[rest], (n, col + 1)
+        c = rest[0]
+        if c == "[" or c == "{":
+            value = self.words(rest, n, col)
+            if value is not None:
+                return value, value.pos
+        elif _SIMPLE.match(rest):
+            return self.plain(rest), (n, col + 1)
+        return self.inline(rest, n, col)
+
     def inline(self, rest: str, n: int, col: int) -> tuple[Any, Pos]:
         """A value written on its key's or entry's line, from 0-based column ``col``."""
         c = rest[0]
         value: Any
-        if rest in self.memo:
-            return self.memo[rest], (n, col + 1)
         if c == "[" or c == "{":
             value, end = self.flow(rest, n, col)
         elif c == '"' or c == "'":

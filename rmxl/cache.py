@@ -31,7 +31,6 @@ import importlib.util
 import os
 import pickle
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -153,6 +152,8 @@ class Store:
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store ``value`` atomically (temporary file + rename); errors are ignored."""
+        import tempfile  # only writers need it: spares a warm run its import
+
         folder = self.folder / kind
         tmp = None
         try:

@@ -9,7 +9,7 @@ about ten times faster than composing ruamel.yaml's events, and builds the very 
 It gives up (returns :data:`FALLBACK`) on anything else or anything doubtful: anchors,
 aliases, tags, block or multi-line scalars, multi-line flow collections, escapes, quoted
 or unusual keys, a duplicate key, a value that would be a diagnostic (``2023-02-30``,
-``0x1F``, a 200-digit number…), tabs, control characters, documents markers. The caller
+``0x1F``, a 200-digit number…), tabs, control characters, document markers. The caller
 then parses the file with :func:`rmxl.read.parse_text`, so every diagnostic still comes
 from there with its position. Scalars are resolved by ruamel.yaml's own YAML 1.2 resolver
 (``NO``, ``yes``, ``on`` stay strings; ``2023-03-01`` is a date).
@@ -41,7 +41,6 @@ _UNSAFE_TEXT = (
     "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
 _KEY_TEXT = r"[A-Za-z0-9_][A-Za-z0-9_.\-]*"
-_KEY = re.compile(f"({_KEY_TEXT}):(?: +|$)")
 _LINE = re.compile(f"( *)(-(?: +|$))?(?:({_KEY_TEXT}):(?: +|$))?(.*)")
 _TRAILING = re.compile(" +$", re.MULTILINE)
 _WORD_SEQ = re.compile(f"\\[{_KEY_TEXT}(?:, {_KEY_TEXT})*\\]$")
@@ -124,12 +123,7 @@ def _plain_value(text: str) -> Any:
                 return _FLOAT_SPECIAL[t] if t in _FLOAT_SPECIAL else float(t)
         except ValueError:
             raise _Bail from None
-    if kind == "timestamp" and (m := _DATE.fullmatch(text)):
-        try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
-            raise _Bail from None
-    raise _Bail
+    raise _Bail  # a timestamp with a time, a merge key, …: rmxl.read says what it is
 
 
 class _Parser:

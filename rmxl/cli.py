@@ -206,12 +206,29 @@ def report(
     help="Period to build (repeatable) [default: each calendar year, and the latest "
     "year's months so far against the same months of the year before].",
 )
-def build(ledger: Path | None, out: Path, periods: tuple[str, ...]) -> None:
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The Analysis sheet's questions (YAML) [default: template.yaml beside the "
+    "workbook if there is one, else rmxl's built-in questions].",
+)
+def build(ledger: Path | None, out: Path, periods: tuple[str, ...], template: Path | None) -> None:
     """Validate the ledger and write the Excel workbook (tables, breakdowns, charts).
 
-    An invalid ledger writes nothing; the workbook is written to a temporary file and
-    renamed, so a failed build leaves the previous one intact."""
+    An invalid ledger or template writes nothing; the workbook is written to a temporary
+    file and renamed, so a failed build leaves the previous one intact."""
+    from .render_diagnostics import summary, text
     from .workbook import build_workbook
+    from .workbook_template import TemplateError, load_template, template_path
+
+    source = template_path(out, template)
+    try:
+        questions = load_template(source)
+    except TemplateError as e:
+        click.echo(text(e.diagnostics), err=True)
+        _fail(f"template is invalid: {summary(e.diagnostics)}")
+        return
 
     bar: Any = None
 
@@ -223,7 +240,9 @@ def build(ledger: Path | None, out: Path, periods: tuple[str, ...]) -> None:
 
     try:
         fig = loader.figures(loader.ledger_dir(ledger))
-        written = build_workbook(fig, out, list(periods) or None, progress=progress)
+        written = build_workbook(
+            fig, out, list(periods) or None, progress=progress, template=questions
+        )
     except LedgerError as e:
         _ledger_error(e)
         return
@@ -236,7 +255,8 @@ def build(ledger: Path | None, out: Path, periods: tuple[str, ...]) -> None:
     finally:
         if bar is not None:
             bar.render_finish()
-    click.echo(f"wrote {written}")
+    used = f" (Analysis from {source.as_posix()})" if source else ""
+    click.echo(f"wrote {written}{used}")
 
 
 @main.command(name="fmt")

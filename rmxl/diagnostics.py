@@ -204,6 +204,60 @@ _KINDS = [
     ),
     _k("future-date", "Signed in the future", "The signed date is after today.", "warning"),
     _k("unused-partner", "Unused partner", "No agreement names this partner.", "warning"),
+    # the Analysis sheet's template (rmxl build; docs/workbook.md, "The template")
+    _k(
+        "template-missing-key",
+        "Template: missing key",
+        "The template needs 'analysis'; a section 'section' and 'questions'; a question "
+        "'label', 'formula' and 'format'.",
+    ),
+    _k(
+        "template-unknown-key",
+        "Template: unknown key",
+        "A key the template format does not define; keys that start with x_ are allowed "
+        "and ignored.",
+    ),
+    _k(
+        "template-wrong-type",
+        "Template: wrong type",
+        "The template is a mapping, 'analysis' a list of sections, a title, label or "
+        "formula text, 'per_period' true or false, 'questions' a list of at least one.",
+    ),
+    _k(
+        "template-formula",
+        "Template: formula cannot be read",
+        'A formula is one RM_ function call as written in a cell, =RM_SHARE("region",'
+        '"Africa",{period}), with the number of arguments the function takes.',
+    ),
+    _k(
+        "template-function",
+        "Template: not an RM_ function",
+        "The Analysis sheet asks rmxl's functions only: RM_SHARE, RM_TOTAL, RM_BREAKDOWN, "
+        "RM_TOP, RM_INFO.",
+    ),
+    _k(
+        "template-argument",
+        "Template: unknown name in a formula",
+        "A dimension, measure or period written in a formula does not exist (spec §3).",
+    ),
+    _k(
+        "template-format",
+        "Template: bad format",
+        "A format is money, count, percent, text or table; table is for the functions "
+        "that give tables (RM_BREAKDOWN, RM_TOP, RM_INFO()) and only for them.",
+    ),
+    _k(
+        "template-placeholder",
+        "Template: bad placeholder",
+        "{period} belongs in the formulas of a section with per_period: true, {bucket} in "
+        "those of a section with each, unquoted; no other name in braces.",
+    ),
+    _k(
+        "template-each",
+        "Template: 'each' is not a taxonomy dimension",
+        "A section goes through the buckets of region, priority, partner_type or "
+        "membership.",
+    ),
 ]
 
 CATALOGUE: dict[str, Kind] = {k.code: k for k in _KINDS}

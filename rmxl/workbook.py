@@ -47,6 +47,7 @@ from .workbook_tables import (
     partners_table,
     rates_table,
 )
+from .workbook_template import Template
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: called after each step of a build."""
@@ -126,12 +127,15 @@ def build_workbook(
     periods: list[str] | None = None,
     progress: Progress | None = None,
     environ: dict[str, str] | None = None,
+    template: Template | None = None,
 ) -> Path:
     """Write the workbook of ``fig`` to ``out`` (atomically) and return ``out``.
 
     ``periods``: see :func:`plan_for`. ``environ`` (default ``os.environ``) supplies
-    ``SOURCE_DATE_EPOCH``. Raises QueryError for a bad or empty period (nothing is
-    written) and OSError when ``out`` cannot be written (the old file is kept)."""
+    ``SOURCE_DATE_EPOCH``. ``template``: the Analysis sheet's questions (default: rmxl's
+    built-in ones, :mod:`rmxl.workbook_template`). Raises QueryError for a bad or empty
+    period (nothing is written) and OSError when ``out`` cannot be written (the old file
+    is kept)."""
     plan = plan_for(fig, periods)
     when = build_time(fig.compiled.ledger.root, dict(os.environ if environ is None else environ))
     out = Path(out)
@@ -142,7 +146,7 @@ def build_workbook(
     collecting = gc.isenabled()
     gc.disable()  # millions of cell tuples, no cycles: the collector only slows it 3x
     try:
-        _write(fig, tmp, plan, when, progress or (lambda done, total: None))
+        _write(fig, tmp, plan, when, progress or (lambda done, total: None), template)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
@@ -157,7 +161,12 @@ def build_workbook(
 
 
 def _write(
-    fig: Figures, path: Path, plan: Plan, when: tuple[dt.datetime, str], progress: Progress
+    fig: Figures,
+    path: Path,
+    plan: Plan,
+    when: tuple[dt.datetime, str],
+    progress: Progress,
+    template: Template | None = None,
 ) -> None:
     everything = plan.all_periods()
     total = 8 + len(plan.periods) * len(DIM_MEASURES)
@@ -180,7 +189,7 @@ def _write(
             placed = write_breakdown(wb, fig, dim, p, st, taken)
             breakdown_charts(wb, wb.get_worksheet_by_name(placed.sheet), placed)
             step()
-    write_analysis(wb, fig, plan.periods, st)
+    write_analysis(wb, fig, plan.periods, st, template)
     step()
     _tables(wb, fig, everything, st, step)
     write_provenance(wb, fig, when, st)

@@ -75,6 +75,21 @@ def test_cached_answers_equal_fresh_ones(
     assert len(list((cache_dir / "ledger").glob("*.pickle"))) == 1
 
 
+def test_read_diagnostics_come_back_from_the_cache(
+    tmp_path: Path, cache_dir: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = AGREEMENTS.replace("  - id: A-2\n", "  - id: A-2\n    id: A-2b\n")
+    root = write_ledger(tmp_path / "ledger", base_files(**{"agreements/2022.yaml": broken}))
+    (root / "notes.yaml").write_text("x: [unclosed\n", encoding="utf-8")
+    fresh = uncached(root, monkeypatch)
+    codes = [d.code for d in fresh[1] if d.severity == "error"]
+    assert "yaml-duplicate-key" in codes and "yaml-syntax" in codes
+    loader.check(root, DAY)
+    parses.clear()
+    assert loader.check(root, DAY) == fresh and parses == []
+    assert loader.diagnostics(root, DAY) == fresh[1]
+
+
 def test_diagnostics_first_then_the_ledger(
     tmp_path: Path, cache_dir: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

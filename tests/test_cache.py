@@ -294,6 +294,9 @@ def test_validate_imports_no_pandas_matplotlib_or_xlsxwriter(tmp_path: Path) -> 
             [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT
         )
         assert done.returncode == 0, done.stderr
+    # rmxl validate asks for diagnostics only: no ledger is pickled for it
+    assert list((tmp_path / "c" / "diags").glob("*.pickle"))
+    assert not (tmp_path / "c" / "ledger").exists()
 
 
 def test_file_keys_depend_on_bytes_and_display_path() -> None:

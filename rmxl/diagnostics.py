@@ -255,8 +255,7 @@ _KINDS = [
     _k(
         "template-each",
         "Template: 'each' is not a taxonomy dimension",
-        "A section goes through the buckets of region, priority, partner_type or "
-        "membership.",
+        "A section goes through the buckets of region, priority, partner_type or membership.",
     ),
 ]
 

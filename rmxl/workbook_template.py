@@ -149,7 +149,8 @@ def load_template(path: Path | None = None) -> Template:
     try:
         raw = file.read_bytes()
     except OSError as e:
-        err = make("file-unreadable", f"cannot read the template: {e.strerror}", _at(file))
+        where = Source(file.as_posix(), 1, 1)
+        err = make("file-unreadable", f"cannot read the template: {e.strerror}", where)
         raise TemplateError([err]) from None
     return read_template(raw, file.as_posix(), name)
 
@@ -169,10 +170,6 @@ def read_template(raw: bytes, file: str, name: str | None = None) -> Template:
     if diags:
         raise TemplateError(sorted(diags, key=Diagnostic.sort_key))
     return Template(name or file, tuple(sections))
-
-
-def _at(file: Path) -> Source:
-    return Source(file.as_posix(), 1, 1)
 
 
 def _not_mapping(d: Diagnostic) -> Diagnostic:
@@ -223,13 +220,13 @@ def _sections(data: LMap, diags: list[Diagnostic]) -> list[Section]:
 def _section(m: LMap, diags: list[Diagnostic]) -> Section | None:
     if not _keys(m, "section", "a section", diags):
         return None
-    title, per_period, each = m["section"], m.get("per_period", False), m.get("each")
+    title, per_period, each = m["section"], m.get("per_period", False), None
     if not isinstance(title, str) or not title.strip():
         _wrong(diags, m.val_src("section"), "a section's title is text")
     if not isinstance(per_period, bool):
         _wrong(diags, m.val_src("per_period"), "'per_period' is true or false")
-    if each is not None:
-        each = _each(each, m.val_src("each"), diags)
+    if "each" in m:
+        each = _each(m["each"], m.val_src("each"), diags)
     items = m["questions"]
     if not isinstance(items, LSeq) or not items:
         _wrong(diags, m.val_src("questions"), "'questions' is a list of at least one question")

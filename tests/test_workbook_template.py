@@ -53,7 +53,7 @@ analysis:
     questions:
       - {label: "Atlantis", formula: '=RM_SHARE("region","Atlantis",2022)', format: percent}
       - {label: "Africa 2019", formula: 'RM_SHARE("region","Africa",2019)', format: percent}
-      - {label: "Ledger size", formula: '=RM_INFO("agreements")', format: text}
+      - {label: '=HYPERLINK("http://x")', formula: '=RM_INFO("agreements")', format: text}
       - label: "Partner types"
         formula: '=RM_BREAKDOWN("partner_type",2022,"partners")'
         format: table
@@ -145,7 +145,7 @@ def test_a_team_template_gives_exactly_its_formulas_and_eval_values(
     assert questions[6:9] == [
         ("Atlantis", '=RM_SHARE("region","Atlantis",2022)'),
         ("Africa 2019", '=RM_SHARE("region","Africa",2019)'),  # the = is added
-        ("Ledger size", '=RM_INFO("agreements")'),
+        ('=HYPERLINK("http://x")', '=RM_INFO("agreements")'),  # a label is text
     ]
     assert questions[9:] == [
         (f"{b}: share of agreements, {y}", f'=RM_SHARE("region","{b}",{y},"agreements")')
@@ -186,6 +186,9 @@ def test_table_questions_spill_in_blocks_with_eval_values(small: Path, tmp_path:
         ), formula
     _, top = _spilled(path, "E15")
     assert top[1][:1] == ["Swiss FDFA"] and top[1][2] == "CHF 2.4 million"
+    labels = openpyxl.load_workbook(path)["Analysis"]["A"]
+    hostile = [c for c in labels if c.value == '=HYPERLINK("http://x")']
+    assert [c.data_type for c in hostile] == ["s"]  # a label is text, never a formula
     note = openpyxl.load_workbook(path)["Analysis"]["E4"].value
     assert note == 'Regions, 2022: =RM_BREAKDOWN("region",2022)'
 
@@ -233,6 +236,11 @@ ERRORS = [
         "template-argument",
         5,
     ),
+    (  # only RM_ calls with literal arguments: a pull request cannot slip in another formula
+        _break("=RM_TOTAL({period})", '=RM_TOTAL({period},HYPERLINK("http://x"))'),
+        "template-formula",
+        5,
+    ),
     (_break("format: money", "format: dollars"), "template-format", 5),
     (_break("=RM_TOTAL({period})", "=RM_TOP(3,{period})"), "template-format", 5),
     (_break("format: money", "format: table"), "template-format", 5),
@@ -260,6 +268,13 @@ ERRORS = [
     ("analysis: {}\n", "template-wrong-type", 1),
     ("- analysis\n", "template-wrong-type", 1),
     (_break("per_period: true", "per_period: yes"), "template-wrong-type", 3),
+    (
+        _break("per_period: true", "per_period: true\n    each:").replace(
+            "=RM_TOTAL({period})", '=RM_SHARE("region",{bucket},{period})'
+        ),
+        "template-each",
+        4,
+    ),
     (_break('label: "x"', "label: 12"), "template-wrong-type", 5),
     (_break("  - {label", "  - [label"), "yaml-syntax", 5),
 ]

@@ -203,10 +203,10 @@ def _widths(ws: Worksheet, heads: list[str], rows: tuple[Any, ...], first_value:
     """Column widths in characters: labels up to 60, codes as long as the longest (and
     room for the period's dates above them), value columns as wide as the longest word of
     their header (headers wrap at spaces)."""
-    ws.set_column(0, 0, min(60, max(12, *(len(b.label) + 1 for b in rows))))
-    ws.set_column(1, 1, min(24, max(11, *(len(_code(b.key)) + 1 for b in rows))))
+    ws.set_column(0, 0, min(60, max([12, *(len(b.label) + 1 for b in rows)])))
+    ws.set_column(1, 1, min(24, max([11, *(len(_code(b.key)) + 1 for b in rows)])))
     for c in range(2, len(heads)):
-        ws.set_column(c, c, max(11, *(len(w) + 2 for w in heads[c].split())))
+        ws.set_column(c, c, max([11, *(len(w) + 2 for w in heads[c].split())]))
 
 
 def _measure_cells(

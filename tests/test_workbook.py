@@ -320,3 +320,16 @@ def test_provenance(small_book: tuple[Figures, Path]) -> None:
     assert rows["agreements"] == 4
     assert rows["built at (UTC)"] == "2023-11-14 22:13:20"
     assert rows["time source"] == "SOURCE_DATE_EPOCH"
+
+
+def test_period_with_only_non_financial_agreements_builds(small: Path, tmp_path: Path) -> None:
+    """A period of MoUs only (no contribution: empty currency and partner-funds buckets,
+    zero funds) builds; shares of a zero total are left blank, not a division by zero."""
+    fig, path = build(small, tmp_path / "rm.xlsx", ["2022-09"])
+    assert fig.total("2022-09", "agreements") == 1 and fig.total("2022-09") == 0
+    book = values(path)
+    ws = book["region 2022-09"]
+    rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r and r[0]}
+    assert rows["Europe"][2] == 1  # one agreement, in Europe
+    assert "" in rows["Europe"] or None in rows["Europe"]  # funds share of a zero total
+    assert "currency 2022-09" in book.sheetnames

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -17,19 +17,29 @@ from .diagnostics import Diagnostic, Source, make
 from .read import BadDate, LMap, LSeq
 
 
-def suggest(value: str, choices: Iterable[str]) -> str:
-    """``"did you mean 'africa'?"`` for the closest choice (case-insensitive), or ``""``."""
+def suggest(
+    value: str,
+    choices: Iterable[str],
+    aliases: Mapping[str, str] | None = None,
+    prefer: Iterable[str] = (),
+) -> str:
+    """``"did you mean 'africa'?"`` for the closest choice (case-insensitive), or the list
+    of choices. ``aliases`` (e.g. label → code) are matched too but the code is suggested
+    (``Asia-Pacific`` → ``'asia-pacific'``); ``prefer`` (e.g. the ledger's own currencies)
+    is tried first, so ``CHX`` suggests ``CHF`` rather than ``CHW``."""
     # a set has no order of its own: sort it, so the hint is the same on every run
     options = (
         sorted(choices) if isinstance(choices, set | frozenset) else list(dict.fromkeys(choices))
     )
-    low = {c.lower(): c for c in options}
     v = str(value).strip().lower()
-    if v in low:
-        return f"did you mean {low[v]!r}?"
-    close = difflib.get_close_matches(v, list(low), n=1, cutoff=0.6)
-    if close:
-        return f"did you mean {low[close[0]]!r}?"
+    for pool in ([p for p in prefer], options):
+        low = {c.lower(): c for c in pool}
+        low.update({a.lower(): c for a, c in (aliases or {}).items() if c in pool})
+        if v in low:
+            return f"did you mean {low[v]!r}?"
+        close = difflib.get_close_matches(v, list(low), n=1, cutoff=0.6)
+        if close:
+            return f"did you mean {low[close[0]]!r}?"
     shown = ", ".join(options[:8]) + (", …" if len(options) > 8 else "")
     return f"expected one of: {shown}" if options else ""
 

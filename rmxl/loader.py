@@ -99,7 +99,7 @@ def _check(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None, 
 def _checked(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None, list[Diagnostic]]:
     if not root.is_dir() or not (paths := read.ledger_paths(root)):
         files, read_diags = read.read_ledger(root)  # the folder's own diagnostics
-        ledger, diags = validate(files, root, day)
+        ledger, diags = validate(files, root, day, complete=not has_errors(read_diags))
         return ledger, sorted([*read_diags, *diags], key=Diagnostic.sort_key)
     store = cache.Store.open()
     max_bytes = getattr(read, "MAX_FILE_BYTES", float("inf"))
@@ -111,7 +111,7 @@ def _checked(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None
         if hit is not None:
             return hit
     files, read_diags = _read(entries, store)
-    ledger, diags = validate(files, root, day)
+    ledger, diags = validate(files, root, day, complete=not has_errors(read_diags))
     diags = sorted([*read_diags, *diags], key=Diagnostic.sort_key)
     if key is not None and store is not None:
         if want_ledger:  # else not needed: rmxl validate spares itself the pickling

@@ -192,14 +192,28 @@ def rates(ck: Checker, parts: list[tuple[Any, Source]]) -> Rates:
     return Rates({c: tuple(sorted((d, r) for d, (r, _) in e.items())) for c, e in table.items()})
 
 
+def _named_partners(items: list[tuple[Any, Source]]) -> set[str]:
+    """Every partner id any agreement record names, valid or not."""
+    out: set[str] = set()
+    for item, _ in items:
+        names = item.get("partners") if isinstance(item, LMap) else None
+        if isinstance(names, str):
+            out.add(names)
+        elif isinstance(names, LSeq):
+            out.update(n for n in names if isinstance(n, str))
+    return out
+
+
 def validate(
-    files: list[LedgerFile], root: Path, today: dt.date | None = None
+    files: list[LedgerFile], root: Path, today: dt.date | None = None, complete: bool = True
 ) -> tuple[Ledger | None, list[Diagnostic]]:
     """Check the records of every file and build the :class:`Ledger`.
 
     Returns ``(ledger, diagnostics)`` sorted by file, line, column; the ledger is None when
     the taxonomy itself is unusable. A ledger returned alongside errors holds only the
     records that passed and must not be used for figures (see :func:`rmxl.loader.load`).
+    ``complete`` is False when a file could not be read or parsed: warnings that judge the
+    ledger as a whole (an unused partner) are then not given, as they would be false.
     """
     ck = Checker()
     parts = sections(ck, files)
@@ -215,11 +229,19 @@ def validate(
             None,
             "add taxonomy.yaml (see the ledger format)",
         )
-    prt = partners(ck, records(ck, parts.get("partners", []), "partners"), tax)
+    partner_items = records(ck, parts.get("partners", []), "partners")
+    prt = partners(ck, partner_items, tax)
     rts = rates(ck, parts.get("rates", []))
-    agr = agreements(ck, records(ck, parts.get("agreements", []), "agreements"), tax, prt, rts)
+    # a partner defined with an error of its own is still defined: agreements naming it
+    # must not add a misleading "unknown partner"
+    defined = set(prt) | {
+        i["id"] for i, _ in partner_items if isinstance(i, LMap) and isinstance(i.get("id"), str)
+    }
+    agreement_items = records(ck, parts.get("agreements", []), "agreements")
+    agr = agreements(ck, agreement_items, tax, defined, rts)
     if tax is not None:
-        warnings(ck, agr, prt, rts, today or dt.date.today(), STALE_DAYS)
+        named = _named_partners(agreement_items) if complete else None
+        warnings(ck, agr, prt, rts, today or dt.date.today(), STALE_DAYS, named)
     diags = sorted(ck.diags, key=Diagnostic.sort_key)
     ledger = Ledger(root, tax, prt, rts, tuple(agr)) if tax is not None else None
     return ledger, diags

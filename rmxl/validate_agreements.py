@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from decimal import Decimal
 from typing import Any
 
 from . import iso
 from .diagnostics import Source
 from .fields import Checker, suggest
-from .model import ITU, Agreement, Contribution, Partner, Rates, Taxonomy
+from .model import ITU, Agreement, Code, Contribution, Partner, Rates, Taxonomy
 from .read import LMap, LSeq
 
 AGREEMENT_KEYS = ("id", "title", "signed", "partners", "regions", "priorities")
@@ -21,10 +22,11 @@ def agreements(
     ck: Checker,
     items: list[tuple[Any, Source]],
     tax: Taxonomy | None,
-    partners: dict[str, Partner],
+    partners: Collection[str],
     rates: Rates,
 ) -> list[Agreement]:
-    """Check each agreement record; return those that passed every check."""
+    """Check each agreement record; return those that passed every check. ``partners``
+    are the ids defined in the ledger."""
     out: list[Agreement] = []
     seen: dict[str, Source] = {}
     for item, src in items:
@@ -48,8 +50,13 @@ def agreements(
     return out
 
 
+def _labels(values: tuple[Code, ...]) -> dict[str, str]:
+    """Label → code, so a label written where a code belongs suggests the code."""
+    return {c.label: c.code for c in values}
+
+
 def _agreement(
-    ck: Checker, m: LMap, aid: str, tax: Taxonomy | None, partners: dict[str, Partner], rates: Rates
+    ck: Checker, m: LMap, aid: str, tax: Taxonomy | None, partners: Collection[str], rates: Rates
 ) -> Agreement | None:
     what = f"agreement {aid}"
     title = ck.text(m, "title", what)
@@ -81,7 +88,7 @@ def _agreement(
                     "unknown-region",
                     f"{what}: unknown region {code!r}",
                     rsrc,
-                    suggest(code, (*tax.regions.codes(), *(c.label for c in tax.regions.values))),
+                    suggest(code, tax.regions.codes(), _labels(tax.regions.values)),
                 )
         plan_code = _priorities(ck, what, tax, signed, prios or [], m)
     party_ids = [p for p, _ in prt or []]
@@ -137,14 +144,14 @@ def _priorities(
                 f"{what}: priority {code!r} belongs to "
                 f"{other[0].code!r}, but {plan.code!r} is in force on {signed}",
                 psrc,
-                suggest(code, codes),
+                suggest(code, codes, _labels(plan.priorities.values)),
             )
         else:
             ck.err(
                 "unknown-priority",
                 f"{what}: unknown thematic priority {code!r} of {plan.code!r}",
                 psrc,
-                suggest(code, codes),
+                suggest(code, codes, _labels(plan.priorities.values)),
             )
     return plan.code
 
@@ -191,7 +198,7 @@ def _contributions(
                 "unknown-currency",
                 f"{what}: unknown currency {currency!r}",
                 c.val_src("currency"),
-                suggest(currency.upper(), iso.currencies()),
+                suggest(currency.upper(), iso.currencies(), prefer=[*rates.table, "USD"]),
             )
             currency = None
         elif currency is not None and signed is not None and rates.lookup(currency, signed) is None:
@@ -216,13 +223,13 @@ def warnings(
     rates: Rates,
     today: dt.date,
     stale_days: int,
+    named: set[str] | None = None,
 ) -> None:
-    """The warnings of the catalogue: stale rate, possible double entry, future date,
-    unused partner."""
-    used: set[str] = set()
+    """The warnings of the catalogue: stale rate, possible double entry, future date, and
+    unused partner — a partner no agreement record names (``named``; None when a file
+    could not be read, so that warning is not given)."""
     seen: dict[tuple[str, dt.date, Decimal, str], Agreement] = {}
     for a in agreements:
-        used.update(a.partners)
         if a.signed > today:
             ck.err(
                 "future-date",
@@ -255,7 +262,7 @@ def warnings(
                 )
             seen.setdefault(key, a)
     for pid, p in partners.items():
-        if pid not in used and agreements:
+        if named is not None and named and pid not in named:
             ck.err(
                 "unused-partner",
                 f"partner {pid!r} is named by no agreement",

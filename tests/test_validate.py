@@ -257,3 +257,59 @@ def test_warnings(tmp_path: Path) -> None:
     assert ("rate-stale", 9) in warn  # CHF rate of 2022-01-01 is 72 days old on 03-14
     assert ("unused-partner", 6) in warn
     assert codes(diags) == []
+
+
+def test_partner_with_an_error_is_still_defined_for_agreements(tmp_path: Path) -> None:
+    """One mistake, one error: a bad partner type is not also an 'unknown partner'."""
+    from conftest import PARTNERS
+
+    root = write_ledger(
+        tmp_path / "l",
+        base_files(
+            **{
+                "partners.yaml": PARTNERS.replace(
+                    "type: government, membership: ADMIN", "type: goverment, membership: ADMIN"
+                )
+            }
+        ),
+    )
+    assert codes(diagnose(root)) == [("unknown-partner-type", 2)]
+
+
+def test_an_agreement_dropped_by_an_error_still_uses_its_partners(tmp_path: Path) -> None:
+    bad = AGREEMENTS.replace("regions: [africa]", "regions: [afrika]")
+    root = write_ledger(tmp_path / "l", base_files(**{"agreements/2022.yaml": bad}))
+    found = codes(diagnose(root), None)
+    assert codes(diagnose(root)) == [("unknown-region", 6)]
+    assert not [c for c in found if c[0] == "unused-partner"]  # A-1 names ch-fdfa
+
+
+def test_a_file_that_does_not_parse_gives_no_unused_partner_warnings(tmp_path: Path) -> None:
+    bad = AGREEMENTS.replace("    title: Smart villages\n", "\ttitle: Smart villages\n")
+    root = write_ledger(tmp_path / "l", base_files(**{"agreements/2022.yaml": bad}))
+    assert [c for c, _ in codes(diagnose(root), None)] == ["yaml-syntax"]
+
+
+def test_a_label_where_a_code_belongs_suggests_the_code(tmp_path: Path) -> None:
+    root = write_ledger(
+        tmp_path / "l",
+        base_files(
+            **{
+                "agreements/2022.yaml": HEAD
+                + GOOD.replace("regions: [africa]", "regions: [Arab States]")
+            }
+        ),
+    )
+    (d,) = [d for d in diagnose(root) if d.severity == "error"]
+    assert d.hint == "did you mean 'arab-states'?"
+
+
+def test_currency_hint_prefers_the_ledgers_currencies(tmp_path: Path) -> None:
+    root = write_ledger(
+        tmp_path / "l",
+        base_files(
+            **{"agreements/2022.yaml": HEAD + GOOD.replace("currency: CHF", "currency: CHX")}
+        ),
+    )
+    (d,) = [d for d in diagnose(root) if d.severity == "error"]
+    assert (d.code, d.hint) == ("unknown-currency", "did you mean 'CHF'?")

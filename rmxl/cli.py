@@ -6,7 +6,9 @@ message on standard error with exit status 1, and prints. No figure is computed 
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -21,13 +23,22 @@ from .errors import QueryError
 LEDGER_HELP = "Ledger folder [default: $RMXL_LEDGER, else ./ledger]."
 
 
+def _not_blank(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    if value is None:
+        return None
+    if not value.strip():
+        raise click.BadParameter("is empty; give the ledger folder", ctx, param)
+    return Path(value)
+
+
 def ledger_option(f: Callable[..., Any]) -> Callable[..., Any]:
     """The ``--ledger DIR`` option every command takes."""
     return click.option(
         "--ledger",
         "ledger",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(file_okay=False),
         default=None,
+        callback=_not_blank,
         help=LEDGER_HELP,
     )(f)
 
@@ -46,6 +57,12 @@ def _ledger_error(e: LedgerError) -> None:
     _fail(f"ledger is invalid: {summary(e.diagnostics)}{more}")
 
 
+def _terminate(signum: int, frame: Any) -> None:
+    """SIGTERM ends rmxl as Ctrl-C does, through ``finally`` blocks: a half-written
+    workbook or report is removed and the previous file stays intact."""
+    raise SystemExit(128 + signum)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="rmxl")
 def main() -> None:
@@ -55,6 +72,8 @@ def main() -> None:
     figures (agreements, funds, shares by region, priority, partner type…) and writes the
     team's Excel workbook. See README.md.
     """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
 
 
 @main.command()
@@ -146,9 +165,8 @@ def _show(value: Any) -> str:
     "--format",
     "fmt",
     type=click.Choice(["text", "markdown", "html", "docx"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
+    default=None,
+    help="Output format [default: from --out's extension (.docx, .html, .md, .txt), else text].",
 )
 @click.option(
     "--out",
@@ -157,7 +175,11 @@ def _show(value: Any) -> str:
     help="File to write, charts beside it as PNG [default: print; docx: report-<period>.docx].",
 )
 def report(
-    ledger: Path | None, periods: tuple[str, ...], compare: str | None, fmt: str, out: Path | None
+    ledger: Path | None,
+    periods: tuple[str, ...],
+    compare: str | None,
+    fmt: str | None,
+    out: Path | None,
 ) -> None:
     """Regenerate the report: headline, partners by type and membership, top three,
     regions, thematic priorities, co-financing and, with --compare, the comparison.
@@ -167,6 +189,7 @@ def report(
     from .report import build_report
     from .report_render import default_out, render, write_report
 
+    fmt = _report_format(fmt, out)
     try:
         fig = loader.figures(loader.ledger_dir(ledger))
         doc = build_report(fig, list(periods), compare)
@@ -187,6 +210,37 @@ def report(
         return
     charts = f" and {len(written) - 1} chart(s) beside it" if len(written) > 1 else ""
     click.echo(f"wrote {written[0]}{charts}")
+
+
+REPORT_SUFFIXES = {
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+}
+
+
+def _report_format(fmt: str | None, out: Path | None) -> str:
+    """The report format: --format, else --out's extension; a mismatch is a usage error
+    (a Word document named .txt, or text named .docx, would not open)."""
+    by_suffix = REPORT_SUFFIXES.get(out.suffix.lower()) if out is not None else None
+    if fmt is None:
+        if out is not None and by_suffix is None:
+            raise click.BadParameter(
+                f"cannot tell the format of {out.name!r}: give --format "
+                "or use .docx, .html, .md or .txt",
+                param_hint="--out",
+            )
+        return by_suffix or "text"
+    if by_suffix is not None and by_suffix != fmt:
+        raise click.BadParameter(
+            f"{out.name!r} is not a {fmt} file name"  # type: ignore[union-attr]
+            f" (its extension means {by_suffix})",
+            param_hint="--out",
+        )
+    return fmt
 
 
 @main.command()
@@ -275,6 +329,8 @@ def fmt_(ledger: Path | None, check: bool, files: tuple[Path, ...]) -> None:
     root = loader.ledger_dir(ledger)
     if not files and not root.is_dir():
         _fail(f"error[ledger-not-found]: ledger folder {root.as_posix()!r} not found")
+    if not files and not ledger_paths(root):
+        _fail(f"error[ledger-empty]: no *.yaml files in {root.as_posix()!r}")
     results = format_paths(list(files) or ledger_paths(root), check)
     for path, outcome, why in results:
         if outcome != "unchanged":

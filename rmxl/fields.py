@@ -81,12 +81,13 @@ class Checker:
         for key in value:
             if isinstance(key, str) and (key in allowed or key.startswith("x_")):
                 continue
-            self.err(
-                "unknown-key",
-                f"unknown key {str(key)!r} in {what}",
-                value.key_src(key),
-                suggest(str(key), allowed) + " (keys starting with x_ are ignored)",
-            )
+            hint = suggest(str(key), allowed) + " (keys starting with x_ are ignored)"
+            if isinstance(key, int):  # {amount: 1,000} reads as amount: 1 and a key 000
+                hint = (
+                    "inside {…} a comma separates entries: write amounts without "
+                    "thousands separators (1000000 or 1_000_000)"
+                )
+            self.err("unknown-key", f"unknown key {str(key)!r} in {what}", value.key_src(key), hint)
         for key in required:
             if key not in value:
                 self.err("missing-key", f"{what} has no {key!r}", value.src(), f"add '{key}:'")

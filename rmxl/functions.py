@@ -17,6 +17,7 @@ from typing import Any
 from .errors import QueryError
 from .names import MONEY, measure
 from .query import Figures, Number
+from .read import ledger_paths
 
 Table = list[list[Any]]
 
@@ -73,7 +74,7 @@ def info(fig: Figures) -> dict[str, Any]:
     the number of agreements, and the time of the last change to a ledger file (ISO,
     UTC)."""
     root = fig.compiled.ledger.root.resolve()
-    files = [p for p in root.rglob("*") if p.suffix in (".yaml", ".yml")]
+    files = ledger_paths(root)
     latest = max((p.stat().st_mtime for p in files), default=0.0)
     return {
         "ledger": str(root),

@@ -112,11 +112,14 @@ def ledger_paths(root: Path) -> list[Path]:
     """Every ``*.yaml`` / ``*.yml`` file below ``root``, recursively, in sorted path order.
 
     A folder named ``x.yaml`` is a folder (its files are read); a broken or looping
-    symbolic link is listed, so reading it reports ``file-unreadable``."""
+    symbolic link is listed, so reading it reports ``file-unreadable``. Hidden files and
+    folders (``.x.yaml``, macOS's ``._x.yaml``, ``.git/``) are not part of the ledger."""
     files = [
         p
         for p in root.rglob("*")
-        if p.suffix in (".yaml", ".yml") and (p.is_file() or (p.is_symlink() and not p.is_dir()))
+        if p.suffix in (".yaml", ".yml")
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        and (p.is_file() or (p.is_symlink() and not p.is_dir()))
     ]
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 

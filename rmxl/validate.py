@@ -186,7 +186,7 @@ def rates(ck: Checker, parts: list[tuple[Any, Source]]) -> Rates:
                         dsrc,
                     )
                     continue
-                value_ok = ck.positive(entries, day, f"rate for {cur} on {day}", "bad-rate")
+                value_ok = ck.positive(entries, day, f"rates for {cur}", "bad-rate")
                 if value_ok is not None:
                     table[cur][day] = (value_ok, entries.val_src(day))
     return Rates({c: tuple(sorted((d, r) for d, (r, _) in e.items())) for c, e in table.items()})

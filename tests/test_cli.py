@@ -81,3 +81,49 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
         code, out, _ = run(name, "--help")
         assert code == 0 and "Usage" in out
         assert f"rmxl {name}" in readme, f"README does not mention 'rmxl {name}'"
+
+
+def test_report_format_follows_the_file_name(tmp_path: Path) -> None:
+    out = tmp_path / "r.docx"
+    code, _, _ = run("report", "--ledger", str(DEMO), "--period", "2022", "--out", str(out))
+    assert code == 0 and out.read_bytes()[:2] == b"PK"  # a Word (zip) document, not text
+    code, _, err = run(
+        "report",
+        "--ledger",
+        str(DEMO),
+        "--period",
+        "2022",
+        "--format",
+        "docx",
+        "--out",
+        str(tmp_path / "r.txt"),
+    )
+    assert code == 2 and "extension means text" in err
+    code, _, err = run(
+        "report", "--ledger", str(DEMO), "--period", "2022", "--out", str(tmp_path / "r.pdf")
+    )
+    assert code == 2 and "--format" in err
+
+
+def test_empty_ledger_option_is_a_usage_error() -> None:
+    code, _, err = run("validate", "--ledger", "")
+    assert code == 2 and "empty" in err
+
+
+def test_fmt_check_on_a_folder_without_yaml_fails(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    code, _, err = run("fmt", "--check", "--ledger", str(tmp_path / "empty"))
+    assert code == 1 and "ledger-empty" in err
+
+
+def test_sigterm_unwinds_like_ctrl_c() -> None:
+    """rmxl turns SIGTERM into SystemExit, so `finally` blocks remove half-written files."""
+    import signal
+
+    from rmxl.cli import _terminate
+
+    run("errors")
+    assert signal.getsignal(signal.SIGTERM) is _terminate
+    with pytest.raises(SystemExit) as e:
+        _terminate(signal.SIGTERM, None)
+    assert e.value.code == 143

@@ -313,3 +313,30 @@ def test_currency_hint_prefers_the_ledgers_currencies(tmp_path: Path) -> None:
     )
     (d,) = [d for d in diagnose(root) if d.severity == "error"]
     assert (d.code, d.hint) == ("unknown-currency", "did you mean 'CHF'?")
+
+
+def test_thousands_separator_in_a_flow_mapping_gets_a_hint(tmp_path: Path) -> None:
+    root = write_ledger(
+        tmp_path / "l",
+        base_files(
+            **{"agreements/2022.yaml": HEAD + GOOD.replace("amount: 1000,", "amount: 1,000,")}
+        ),
+    )
+    (d,) = [d for d in diagnose(root) if d.severity == "error"]
+    assert (d.code, d.source.line) == ("unknown-key", 9) and "thousands separators" in d.hint
+
+
+def test_hidden_files_are_not_part_of_the_ledger(tmp_path: Path) -> None:
+    root = write_ledger(
+        tmp_path / "l", base_files(**{".backup.yaml": "junk: [", ".git/x.yaml": "nope: 1\n"})
+    )
+    (root / "._2022.yaml").write_bytes(b"\x00\x05\x16\x07\xff")  # a macOS resource fork
+    assert codes(diagnose(root)) == []
+
+
+def test_rate_message_names_currency_and_date_once(tmp_path: Path) -> None:
+    root = write_ledger(
+        tmp_path / "l", base_files(**{"rates2.yaml": "rates:\n  CHF:\n    2022-07-01: -1\n"})
+    )
+    (d,) = [d for d in diagnose(root) if d.severity == "error"]
+    assert d.message == "rates for CHF: 2022-07-01 -1 must be greater than 0"

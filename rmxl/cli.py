@@ -10,7 +10,8 @@ import signal
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,21 @@ def ledger_option(f: Callable[..., Any]) -> Callable[..., Any]:
 def _fail(message: str) -> None:
     click.echo(message, err=True)
     sys.exit(1)
+
+
+@contextmanager
+def library_errors(out: Callable[[], Path | None] = lambda: None) -> Iterator[None]:
+    """Turn the library's known errors into a message and exit status 1: an invalid
+    ledger (its first errors, as ``rmxl validate`` prints them), a question the ledger
+    cannot answer, a file that cannot be written (``out()`` names it)."""
+    try:
+        yield
+    except LedgerError as e:
+        _ledger_error(e)
+    except QueryError as e:
+        _fail(str(e))
+    except OSError as e:
+        _fail(f"cannot write {out()}: {e.strerror or e}")
 
 
 def _ledger_error(e: LedgerError) -> None:
@@ -121,11 +137,8 @@ def eval_(ledger: Path | None, expressions: tuple[str, ...]) -> None:
     from .expr import parse
     from .functions import call
 
-    try:
+    with library_errors():
         fig = loader.figures(loader.ledger_dir(ledger))
-    except LedgerError as e:
-        _ledger_error(e)
-        return
     failed = False
     for text in expressions:
         try:
@@ -190,7 +203,7 @@ def report(
     from .report_render import default_out, render, write_report
 
     fmt = _report_format(fmt, out)
-    try:
+    with library_errors(lambda: out):
         fig = loader.figures(loader.ledger_dir(ledger))
         doc = build_report(fig, list(periods), compare)
         if out is None and fmt == "docx":
@@ -199,15 +212,6 @@ def report(
             click.echo(render(doc, fmt)[0].decode(), nl=False)
             return
         written = write_report(doc, fmt, out)
-    except LedgerError as e:
-        _ledger_error(e)
-        return
-    except QueryError as e:
-        _fail(str(e))
-        return
-    except OSError as e:
-        _fail(f"cannot write {out}: {e.strerror or e}")
-        return
     charts = f" and {len(written) - 1} chart(s) beside it" if len(written) > 1 else ""
     click.echo(f"wrote {written[0]}{charts}")
 
@@ -293,19 +297,11 @@ def build(ledger: Path | None, out: Path, periods: tuple[str, ...], template: Pa
         bar.update(1)
 
     try:
-        fig = loader.figures(loader.ledger_dir(ledger))
-        written = build_workbook(
-            fig, out, list(periods) or None, progress=progress, template=questions
-        )
-    except LedgerError as e:
-        _ledger_error(e)
-        return
-    except QueryError as e:
-        _fail(str(e))
-        return
-    except OSError as e:
-        _fail(f"cannot write {out}: {e.strerror or e}")
-        return
+        with library_errors(lambda: out):
+            fig = loader.figures(loader.ledger_dir(ledger))
+            written = build_workbook(
+                fig, out, list(periods) or None, progress=progress, template=questions
+            )
     finally:
         if bar is not None:
             bar.render_finish()

@@ -62,7 +62,9 @@ class Run:
 def run(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     """One child process: wall seconds, peak resident memory (KB), exit status, output."""
     start = time.perf_counter()
-    p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    p = subprocess.Popen(
+        cmd, env=env, cwd=SNAPSHOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     assert p.stdout is not None
     output = p.stdout.read()
     _, status, usage = os.wait4(p.pid, 0)
@@ -80,7 +82,9 @@ def best(cmd: list[str], repeat: int, env: dict[str, str] | None = None, ok: int
 
 
 SNAPSHOT: Path | None = None
-"""A copy of the rmxl package that the timed processes import (see :func:`snapshot`)."""
+"""A copy of the rmxl package that the timed processes import (see :func:`snapshot`);
+they also run in that folder, since ``python -c`` puts the current folder (a checkout's
+own rmxl/) first on the path."""
 
 
 def snapshot(work: Path) -> None:

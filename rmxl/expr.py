@@ -31,7 +31,7 @@ def parse(text: str) -> tuple[str, list[Any]]:
             break
         m = _TOKEN.match(src, pos)
         if not m:
-            raise _bad(text, src, pos, "unexpected character")
+            raise _bad(text, src, pos, _unexpected(src[pos:].lstrip()[:1]))
         kind = m.lastgroup or ""
         value: Any = m[kind]
         if kind == "str":
@@ -65,6 +65,17 @@ def parse(text: str) -> tuple[str, list[Any]]:
     if len(tokens) > 3 or current is not None:
         args.append(current)
     return tokens[0][1], args
+
+
+def _unexpected(char: str) -> str:
+    """Why a character cannot start a token, with the fix for the usual slips."""
+    if char == ";":
+        return "unexpected ';' — separate arguments with commas, as in English Excel"
+    if char in "'‘’“”":
+        return f"unexpected {char!r} — write text in straight double quotes: \"Africa\""
+    if char == '"':
+        return "a text is not closed — add the closing double quote"
+    return f"unexpected character {char!r}"
 
 
 def _bad(text: str, src: str, at: int, why: str) -> QueryError:

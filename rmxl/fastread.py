@@ -2,7 +2,7 @@
 
 :func:`parse_text` reads the common shape of a ledger file (block mappings and lists,
 one-line flow lists and mappings, plain and simply quoted scalars, comments) line by line,
-about ten times faster than composing ruamel.yaml's events, and builds the very same
+about five times faster than composing ruamel.yaml's events, and builds the very same
 :class:`~rmxl.read.LMap` / :class:`~rmxl.read.LSeq` trees, with the same 1-based
 ``(line, column)`` of every key, value and item, as :func:`rmxl.read.parse_text`.
 

@@ -106,6 +106,14 @@ agreements:
 """
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests keep rmxl's cache in a folder of their own, not the user's ~/.cache/rmxl."""
+    import os
+
+    os.environ["RMXL_CACHE_DIR"] = str(tmp_path_factory.mktemp("rmxl-cache"))
+
+
 def write_ledger(root: Path, files: dict[str, str]) -> Path:
     """Write ``{relative path: YAML text}`` (dedented) under ``root``; return ``root``."""
     for rel, text in files.items():

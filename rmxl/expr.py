@@ -72,7 +72,7 @@ def _unexpected(char: str) -> str:
     if char == ";":
         return "unexpected ';' — separate arguments with commas, as in English Excel"
     if char in "'‘’“”":
-        return f"unexpected {char!r} — write text in straight double quotes: \"Africa\""
+        return f'unexpected {char!r} — write text in straight double quotes: "Africa"'
     if char == '"':
         return "a text is not closed — add the closing double quote"
     return f"unexpected character {char!r}"

@@ -127,3 +127,9 @@ def test_sigterm_unwinds_like_ctrl_c() -> None:
     with pytest.raises(SystemExit) as e:
         _terminate(signal.SIGTERM, None)
     assert e.value.code == 143
+
+
+def test_ci_runs_the_readmes_test_command() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pytest" in ci and f"\n{ci}\n" in readme

@@ -192,7 +192,7 @@ def _write(
     write_analysis(wb, fig, plan.periods, st, template)
     step()
     _tables(wb, fig, everything, st, step)
-    write_provenance(wb, fig, when, st)
+    write_provenance(wb, fig, when, st, template.name if template is not None else "")
     write_xlwings_conf(wb, st)
     step()
     wb.worksheets()[0].activate()

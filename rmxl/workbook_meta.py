@@ -84,9 +84,11 @@ def ledger_name(root: Path) -> str:
     return absolute.as_posix()
 
 
-def write_provenance(wb: Workbook, fig: Figures, when: tuple[dt.datetime, str], st: Styles) -> None:
+def write_provenance(
+    wb: Workbook, fig: Figures, when: tuple[dt.datetime, str], st: Styles, template: str = ""
+) -> None:
     """Add the Provenance sheet: ledger folder, git commit, build time and its source,
-    validation result, counts, rmxl version."""
+    validation result, counts, the Analysis sheet's template, rmxl version."""
     ledger = fig.compiled.ledger
     ws = wb.add_worksheet("Provenance")
     page_setup(ws)
@@ -100,6 +102,7 @@ def write_provenance(wb: Workbook, fig: Figures, when: tuple[dt.datetime, str], 
         ("validation", "clean: rmxl validate found no errors"),
         ("agreements", len(ledger.agreements)),
         ("partners", len(ledger.partners)),
+        ("Analysis template", template or "built-in"),
         ("rmxl version", rmxl_version()),
         ("built by", "rmxl build (docs/workbook.md)"),
     ]

@@ -320,6 +320,20 @@ def test_provenance(small_book: tuple[Figures, Path]) -> None:
     assert rows["agreements"] == 4
     assert rows["built at (UTC)"] == "2023-11-14 22:13:20"
     assert rows["time source"] == "SOURCE_DATE_EPOCH"
+    assert rows["Analysis template"] == "built-in"
+
+
+def test_provenance_names_the_template_beside_the_workbook(tmp_path: Path) -> None:
+    out = tmp_path / "wb" / "rm.xlsx"
+    out.parent.mkdir()
+    (out.parent / "template.yaml").write_text(
+        (DEMO.parent / "workbook" / "template.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    r = CliRunner().invoke(main, ["build", "--ledger", str(DEMO), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    ws = values(out)["Provenance"]
+    rows = {ws.cell(i, 1).value: ws.cell(i, 2).value for i in range(3, ws.max_row + 1)}
+    assert rows["Analysis template"].endswith("wb/template.yaml")
 
 
 def test_period_with_only_non_financial_agreements_builds(small: Path, tmp_path: Path) -> None:

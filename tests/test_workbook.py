@@ -347,3 +347,30 @@ def test_period_with_only_non_financial_agreements_builds(small: Path, tmp_path:
     assert rows["Europe"][2] == 1  # one agreement, in Europe
     assert "" in rows["Europe"] or None in rows["Europe"]  # funds share of a zero total
     assert "currency 2022-09" in book.sheetnames
+
+
+def test_committed_workbook_is_the_build_of_the_committed_ledger(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """workbook/rm.xlsx is what `rmxl build` writes from ledger/ today: rebuild it after
+    changing the ledger, the template or the workbook code (skipped with local edits)."""
+    import subprocess
+
+    root = DEMO.parent
+    dirty = subprocess.run(
+        ["git", "-C", str(root), "status", "--porcelain", "--", "ledger", "workbook", "rmxl"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if dirty.returncode != 0 or dirty.stdout.strip():
+        pytest.skip("not a clean git checkout of ledger/, workbook/ and rmxl/")
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    out = tmp_path / "rm.xlsx"
+    r = CliRunner().invoke(
+        main,
+        ["build", "--ledger", "ledger", "--out", str(out), "--template", "workbook/template.yaml"],
+    )
+    assert r.exit_code == 0, r.output
+    assert out.read_bytes() == (root / "workbook" / "rm.xlsx").read_bytes()

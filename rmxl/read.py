@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .compose import MAX_FILE_BYTES, compose
 from .diagnostics import Diagnostic, Source, make
@@ -36,10 +37,14 @@ __all__ = [
 
 @dataclass(slots=True)
 class LedgerFile:
-    """One parsed file: its display path and its top-level mapping (None if empty)."""
+    """One parsed file: its display path and its top-level mapping (None if empty).
+
+    ``checked`` is set instead of ``data`` by the loader for a file of agreements whose
+    check it found in its cache (a :class:`rmxl.validate_agreements.FileAgreements`)."""
 
     path: str
     data: LMap | None
+    checked: Any = None
 
 
 def decode(raw: bytes, file: str, diags: list[Diagnostic]) -> str | None:

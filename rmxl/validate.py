@@ -23,7 +23,7 @@ from .diagnostics import Diagnostic, Source
 from .fields import Checker, suggest, type_name
 from .model import Ledger, Partner, Rates, Taxonomy
 from .read import LedgerFile, LMap, LSeq
-from .validate_agreements import agreements, warnings
+from .validate_agreements import FileAgreements, agreements, check_file, warnings
 from .validate_taxonomy import taxonomy as check_taxonomy
 
 SECTIONS = ("taxonomy", "partners", "rates", "agreements")
@@ -192,20 +192,40 @@ def rates(ck: Checker, parts: list[tuple[Any, Source]]) -> Rates:
     return Rates({c: tuple(sorted((d, r) for d, (r, _) in e.items())) for c, e in table.items()})
 
 
-def _named_partners(items: list[tuple[Any, Source]]) -> set[str]:
-    """Every partner id any agreement record names, valid or not."""
-    out: set[str] = set()
-    for item, _ in items:
-        names = item.get("partners") if isinstance(item, LMap) else None
-        if isinstance(names, str):
-            out.add(names)
-        elif isinstance(names, LSeq):
-            out.update(n for n in names if isinstance(n, str))
+def _agreement_files(
+    files: list[LedgerFile],
+    parts: list[tuple[Any, Source]],
+    tax: Taxonomy | None,
+    defined: set[str],
+    rts: Rates,
+    checked: dict[str, FileAgreements] | None,
+) -> list[FileAgreements]:
+    """Each file's agreement records checked on their own, in file order: taken from
+    ``LedgerFile.checked`` when the loader had them cached, else checked now (and put in
+    ``checked`` by display path, for the loader to cache)."""
+    by_file: dict[str, list[tuple[Any, Source]]] = defaultdict(list)
+    for value, src in parts:
+        by_file[src.file].append((value, src))
+    out = []
+    for f in files:
+        if f.checked is not None:
+            out.append(f.checked)
+        elif f.path in by_file:
+            local = Checker()
+            items = records(local, by_file[f.path], "agreements")
+            group = check_file(items, local.diags, tax, defined, rts)
+            out.append(group)
+            if checked is not None:
+                checked[f.path] = group
     return out
 
 
 def validate(
-    files: list[LedgerFile], root: Path, today: dt.date | None = None, complete: bool = True
+    files: list[LedgerFile],
+    root: Path,
+    today: dt.date | None = None,
+    complete: bool = True,
+    checked: dict[str, FileAgreements] | None = None,
 ) -> tuple[Ledger | None, list[Diagnostic]]:
     """Check the records of every file and build the :class:`Ledger`.
 
@@ -214,6 +234,8 @@ def validate(
     records that passed and must not be used for figures (see :func:`rmxl.loader.load`).
     ``complete`` is False when a file could not be read or parsed: warnings that judge the
     ledger as a whole (an unused partner) are then not given, as they would be false.
+    ``checked`` (a dict) receives each file's :class:`FileAgreements` checked in this
+    call; a ``LedgerFile`` whose ``checked`` is set is taken as it is (its tree unread).
     """
     ck = Checker()
     parts = sections(ck, files)
@@ -237,10 +259,10 @@ def validate(
     defined = set(prt) | {
         i["id"] for i, _ in partner_items if isinstance(i, LMap) and isinstance(i.get("id"), str)
     }
-    agreement_items = records(ck, parts.get("agreements", []), "agreements")
-    agr = agreements(ck, agreement_items, tax, defined, rts)
+    groups = _agreement_files(files, parts.get("agreements", []), tax, defined, rts, checked)
+    agr = agreements(ck, groups)
     if tax is not None:
-        named = _named_partners(agreement_items) if complete else None
+        named = frozenset().union(*(g.named for g in groups)) if complete else None
         warnings(ck, agr, prt, rts, today or dt.date.today(), STALE_DAYS, named)
     diags = sorted(ck.diags, key=Diagnostic.sort_key)
     ledger = Ledger(root, tax, prt, rts, tuple(agr)) if tax is not None else None

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from . import iso
-from .diagnostics import Source
+from .diagnostics import Diagnostic, Source
 from .fields import Checker, suggest
 from .model import ITU, Agreement, Code, Contribution, Partner, Rates, Taxonomy
 from .read import LMap, LSeq
@@ -18,35 +19,87 @@ AGREEMENT_OPTIONAL = ("contributions", "countries", "reference", "notes")
 CONTRIBUTION_KEYS = ("by", "amount", "currency")
 
 
-def agreements(
-    ck: Checker,
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One agreement record checked on its own: its id and where the id is written (None
+    when it has none), ``head`` (the record's shape and id diagnostics), ``body`` (the
+    rest), and the agreement when it passed every check."""
+
+    aid: str | None
+    aid_src: Source | None
+    head: tuple[Diagnostic, ...]
+    body: tuple[Diagnostic, ...]
+    agreement: Agreement | None
+
+
+@dataclass(frozen=True, slots=True)
+class FileAgreements:
+    """The agreement records of one file, each checked against the taxonomy, the partner
+    ids and the rates, but not against the other files (ids are unique ledger-wide:
+    :func:`agreements`). It depends on nothing else, so the loader may cache it per file
+    content and context (docs/performance.md)."""
+
+    records: tuple[Checked, ...]
+    named: frozenset[str]
+    """Every partner id the file's agreement records name, valid or not."""
+
+
+def check_file(
     items: list[tuple[Any, Source]],
+    section_diags: list[Diagnostic],
     tax: Taxonomy | None,
     partners: Collection[str],
     rates: Rates,
-) -> list[Agreement]:
-    """Check each agreement record; return those that passed every check. ``partners``
-    are the ids defined in the ledger."""
-    out: list[Agreement] = []
-    seen: dict[str, Source] = {}
+) -> FileAgreements:
+    """Check each agreement record of one file (``section_diags``: the file's section-level
+    problems, kept with it). ``partners`` are the ids defined in the ledger."""
+    out = [Checked(None, None, tuple(section_diags), (), None)] if section_diags else []
+    named: set[str] = set()
     for item, src in items:
+        ck = Checker()
         m = ck.record(item, src, "agreement", AGREEMENT_KEYS, AGREEMENT_OPTIONAL)
         if m is None:
+            out.append(Checked(None, None, tuple(ck.diags), (), None))
             continue
+        names = m.get("partners")
+        named.update(
+            [names]
+            if isinstance(names, str)
+            else [n for n in names if isinstance(n, str)]
+            if isinstance(names, LSeq)
+            else []
+        )
         aid = ck.text(m, "id", "agreement")
-        if aid is not None:
-            if aid in seen:
-                ck.err(
-                    "duplicate-id",
-                    f"agreement {aid!r} is defined twice (first at {seen[aid]})",
-                    m.val_src("id"),
-                )
-                continue
-            seen[aid] = m.val_src("id")
-        before = len(ck.diags)
+        head = tuple(ck.diags)
+        ck.diags.clear()
         agreement = _agreement(ck, m, aid or "?", tax, partners, rates)
-        if agreement is not None and len(ck.diags) == before:
-            out.append(agreement)
+        ok = agreement if not head and not ck.diags else None
+        src_id = m.val_src("id") if aid is not None else None
+        out.append(Checked(aid, src_id, head, tuple(ck.diags), ok))
+    return FileAgreements(tuple(out), frozenset(named))
+
+
+def agreements(ck: Checker, files: list[FileAgreements]) -> list[Agreement]:
+    """The agreements of every file, in order, that passed every check; an id defined twice
+    (in one file or two) is an error naming both places, and the second record is not
+    checked further (spec §1)."""
+    out: list[Agreement] = []
+    seen: dict[str, Source] = {}
+    for f in files:
+        for r in f.records:
+            ck.diags.extend(r.head)
+            if r.aid is not None and r.aid_src is not None:
+                if r.aid in seen:
+                    ck.err(
+                        "duplicate-id",
+                        f"agreement {r.aid!r} is defined twice (first at {seen[r.aid]})",
+                        r.aid_src,
+                    )
+                    continue
+                seen[r.aid] = r.aid_src
+            ck.diags.extend(r.body)
+            if r.agreement is not None:
+                out.append(r.agreement)
     return out
 
 
@@ -223,7 +276,7 @@ def warnings(
     rates: Rates,
     today: dt.date,
     stale_days: int,
-    named: set[str] | None = None,
+    named: Collection[str] | None = None,
 ) -> None:
     """The warnings of the catalogue: stale rate, possible double entry, future date, and
     unused partner — a partner no agreement record names (``named``; None when a file

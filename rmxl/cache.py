@@ -93,6 +93,12 @@ def check_key(root: Path, day: dt.date, file_keys: list[str]) -> str:
     )
 
 
+def checked_key(file_key: str, context_keys: list[str]) -> str:
+    """The key of one agreements file's check: the file and every file it is checked
+    against (all files that are not agreements alone: taxonomy, partners, rates)."""
+    return _key(b"checked", file_key.encode(), *map(str.encode, context_keys))
+
+
 @dataclass(slots=True)
 class Entry:
     """One ledger file as found: its bytes and key (None when it cannot be read, or is too

@@ -110,9 +110,14 @@ def _checked(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None
         hit = _cached(store, key, want_ledger)
         if hit is not None:
             return hit
-    files, read_diags = _read(entries, store)
-    ledger, diags = validate(files, root, day, complete=not has_errors(read_diags))
+    files, read_diags, pending = _read(entries, store)
+    checked: dict[str, Any] = {}
+    ledger, diags = validate(files, root, day, complete=not has_errors(read_diags), checked=checked)
     diags = sorted([*read_diags, *diags], key=Diagnostic.sort_key)
+    if store is not None:
+        for display, group in checked.items():
+            if display in pending:
+                store.put("checked", pending[display], group)
     if key is not None and store is not None:
         if want_ledger:  # else not needed: rmxl validate spares itself the pickling
             store.put("ledger", key, ledger)
@@ -135,22 +140,61 @@ def _cached(
     return None if ledger is cache.MISSING else (ledger, diags)
 
 
+AGREEMENTS_ONLY = ("agreements",)
+
+
 def _read(
     entries: list[cache.Entry], store: cache.Store | None
-) -> tuple[list[read.LedgerFile], list[Diagnostic]]:
-    """Every file's tree and read diagnostics, from the cache or parsed (and stored)."""
+) -> tuple[list[read.LedgerFile], list[Diagnostic], dict[str, str]]:
+    """Every file's tree and read diagnostics, from the cache or parsed (and stored).
+
+    A file that holds agreements alone, unchanged, checked against unchanged taxonomy,
+    partners and rates, is not even loaded: its check comes from the cache
+    (``LedgerFile.checked``). Returns the files, the read diagnostics, and, by display
+    path, the cache key under which each other agreements file's check is to be stored."""
+    trees: dict[int, tuple[read.LedgerFile, list[Diagnostic]]] = {}
+    shapes: list[Any] = []
+    for i, e in enumerate(entries):  # a file's top-level keys, known by its content
+        shape = store.get("shape", e.key) if store is not None and e.key else cache.MISSING
+        if shape is cache.MISSING:
+            trees[i] = _tree(e, store)
+            shape = _shape(*trees[i])
+            if shape is not None and store is not None and e.key:
+                store.put("shape", e.key, shape)
+        shapes.append(shape)
+    context = [e.key for e, shape in zip(entries, shapes, strict=True) if shape != AGREEMENTS_ONLY]
     files: list[read.LedgerFile] = []
     diags: list[Diagnostic] = []
-    for e in entries:
-        if e.raw is None or e.key is None:  # unreadable or too large: read.py says why
-            files.append(read.read_file(e.path, e.display, diags))
-            continue
-        hit: Any = cache.MISSING if store is None else store.get("file", e.key)
-        if hit is cache.MISSING:
-            file_diags: list[Diagnostic] = []
-            hit = (read_bytes(e.raw, e.display, file_diags), file_diags)
-            if store is not None:
-                store.put("file", e.key, hit)
-        files.append(read.LedgerFile(e.display, hit[0]))
-        diags.extend(hit[1])
-    return files, diags
+    pending: dict[str, str] = {}
+    for i, (e, shape) in enumerate(zip(entries, shapes, strict=True)):
+        if store is not None and e.key and shape == AGREEMENTS_ONLY and None not in context:
+            key = cache.checked_key(e.key, [k for k in context if k])
+            hit = store.get("checked", key) if i not in trees else cache.MISSING
+            if hit is not cache.MISSING:
+                files.append(read.LedgerFile(e.display, None, hit))
+                continue
+            pending[e.display] = key
+        file, file_diags = trees[i] if i in trees else _tree(e, store)
+        files.append(file)
+        diags.extend(file_diags)
+    return files, diags, pending
+
+
+def _shape(file: read.LedgerFile, diags: list[Diagnostic]) -> tuple[str, ...] | None:
+    """The sections of a file read without a problem (None otherwise: never cached)."""
+    if diags or file.data is None:
+        return None
+    return tuple(str(k) for k in file.data)
+
+
+def _tree(e: cache.Entry, store: cache.Store | None) -> tuple[read.LedgerFile, list[Diagnostic]]:
+    """One file's tree and read diagnostics, from the cache or parsed (and stored)."""
+    diags: list[Diagnostic] = []
+    if e.raw is None or e.key is None:  # unreadable or too large: read.py says why
+        return read.read_file(e.path, e.display, diags), diags
+    hit: Any = cache.MISSING if store is None else store.get("file", e.key)
+    if hit is cache.MISSING:
+        hit = (read_bytes(e.raw, e.display, diags), diags)
+        if store is not None:
+            store.put("file", e.key, hit)
+    return read.LedgerFile(e.display, hit[0]), list(hit[1])

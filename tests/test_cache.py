@@ -305,3 +305,82 @@ def test_file_keys_depend_on_bytes_and_display_path() -> None:
     assert k != cache.file_key("ledger/a.yaml", b"x: 2\n")
     assert k != cache.file_key("other/a.yaml", b"x: 1\n")
     assert read.display_path(Path("ledger"), Path("ledger/a.yaml")) == "ledger/a.yaml"
+
+
+SECOND_FILE = """\
+agreements:
+  - id: B-1
+    title: Second file
+    signed: 2022-05-02
+    partners: [acme]
+    regions: [cis]
+    priorities: [cybersecurity]
+    contributions:
+      - {by: acme, amount: 5000, currency: USD}
+"""
+
+
+@pytest.fixture
+def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The display paths of the files whose tree was loaded (parsed or unpickled)."""
+    seen: list[str] = []
+    real = loader._tree
+
+    def spy(e: cache.Entry, store: Any) -> Any:
+        seen.append(e.display)
+        return real(e, store)
+
+    monkeypatch.setattr(loader, "_tree", spy)
+    return seen
+
+
+def test_an_unchanged_agreements_file_is_not_even_loaded(
+    tmp_path: Path, cache_dir: Path, loaded: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_ledger(tmp_path / "l", base_files(**{"agreements/b.yaml": SECOND_FILE}))
+    loader.check(root, DAY)
+    loaded.clear()
+    (root / "agreements" / "b.yaml").write_text(SECOND_FILE.replace("Second", "2nd"))
+    got = loader.check(root, DAY)
+    assert "agreements/2022.yaml" not in " ".join(loaded)  # its check came from the cache
+    # the taxonomy, partners and rates are loaded (from the cache) to check b.yaml against
+    assert sorted(Path(p).name for p in loaded) == [
+        "b.yaml",
+        "partners.yaml",
+        "rates.yaml",
+        "taxonomy.yaml",
+    ]
+    assert got == uncached(root, monkeypatch)
+    assert got[0] is not None and [a.id for a in got[0].agreements] == [
+        "A-1",
+        "A-2",
+        "A-3",
+        "A-4",
+        "B-1",
+    ]
+
+
+def test_a_changed_partner_list_checks_every_agreements_file_again(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_ledger(tmp_path / "l", base_files(**{"agreements/b.yaml": SECOND_FILE}))
+    loader.check(root, DAY)
+    partners = (root / "partners.yaml").read_text().replace("  - {id: acme,", "  - {id: acme2,")
+    (root / "partners.yaml").write_text(partners)
+    got = loader.check(root, DAY)
+    assert got == uncached(root, monkeypatch)
+    unknown = [(d.code, Path(d.source.file).name) for d in got[1] if d.code == "unknown-partner"]
+    assert ("unknown-partner", "2022.yaml") in unknown and ("unknown-partner", "b.yaml") in unknown
+
+
+def test_an_id_repeated_in_a_changed_file_is_still_found(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_ledger(tmp_path / "l", base_files(**{"agreements/b.yaml": SECOND_FILE}))
+    loader.check(root, DAY)
+    (root / "agreements" / "b.yaml").write_text(SECOND_FILE.replace("B-1", "A-2"))
+    got = loader.check(root, DAY)
+    assert got == uncached(root, monkeypatch)
+    assert [(d.code, d.source.line) for d in got[1] if d.severity == "error"] == [
+        ("duplicate-id", 2)
+    ]

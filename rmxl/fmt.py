@@ -28,7 +28,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import ScalarEvent
 
 from .diagnostics import Diagnostic
-from .fmt_layout import canonicalise
+from .fmt_layout import LayoutRefused, canonicalise
 from .located import BadDate
 from .read import decode, parse_text
 
@@ -75,6 +75,8 @@ def format_text(text: str, display: str = "<text>") -> tuple[str | None, str]:
         canonicalise(doc)
         out = io.StringIO()
         y.dump(doc, out)
+    except LayoutRefused as e:
+        return None, f"{e} (left untouched)"
     except (YAMLError, ValueError, TypeError, AttributeError) as e:
         return None, f"ruamel.yaml cannot round-trip it: {str(e).splitlines()[0][:120]}"
     new = out.getvalue()

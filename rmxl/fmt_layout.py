@@ -43,6 +43,11 @@ Slot = tuple[Any, Any, int]  # a collection, a key or index in it, a position in
 Line = tuple[int, str]  # a comment line's column and text ("" for a blank line)
 
 
+class LayoutRefused(ValueError):
+    """The canonical layout cannot keep a comment where it belongs: the file is left
+    untouched and the reason shown."""
+
+
 def canonicalise(doc: Any) -> None:
     """Put a file's round-trip tree (a ``CommentedMap``) in the canonical layout, in
     place. Values that do not have the shape the format expects are left as written."""
@@ -189,6 +194,13 @@ def _order(m: CommentedMap, order: tuple[str, ...]) -> None:
     if first and first[1]:  # comment lines ruamel keeps before the key now first
         leftover = leftover + _lines(first[1])
         first[1] = None
+    if any(text for _, text in leftover):
+        # its place would be above the record's "- ", which belongs to the list: moving
+        # it anywhere else would attach it to the wrong record
+        raise LayoutRefused(
+            f"a comment stands before {new[0]!r}, which moves to the top of its record; "
+            "move that comment above the record (or the key into place) by hand"
+        )
     for n in range(1, len(new)):
         _add_rest(m, new[n - 1], before.get(new[n], []))
     _add_rest(m, new[-1], rests[-1] + leftover)

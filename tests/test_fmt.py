@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -288,7 +289,28 @@ def ledger_text(draw: st.DrawFn) -> str:
 def test_formatting_is_lossless_and_idempotent(text: str) -> None:
     assert parse_text(text, "gen", []) is not None
     once, why = format_text(text)
+    if once is None and "moves to the top of its record" in why:
+        # the one refusal by design: a comment before the key that moves first would
+        # otherwise land in the wrong record (tested in test_comment_before_moved_key)
+        assert re.search(r"#[^\n]*\n\s*id:", text)
+        return
     assert why == "" and once is not None
     assert same(parse_text(text, "a", []), parse_text(once, "b", []))
     assert sorted(comments(text)) == sorted(comments(once))
     assert format_text(once) == (once, "")
+
+
+def test_comment_before_the_key_that_moves_first_is_refused_not_misplaced() -> None:
+    """A comment above `id:` in a record whose `id` is not first would land on the next
+    record if the keys were reordered: fmt leaves the file untouched and says why."""
+    text = (
+        "agreements:\n  - title: Smart villages\n    # id assigned on 2022-03-20\n"
+        "    id: BDT-1\n    signed: 2022-03-14\n"
+    )
+    once, why = format_text(text)
+    assert once is None and "comment stands before 'id'" in why
+    in_order = text.replace(
+        "  - title: Smart villages\n    # id assigned on 2022-03-20\n    id: BDT-1\n",
+        "  - id: BDT-1\n    # id assigned on 2022-03-20\n    title: Smart villages\n",
+    )
+    assert format_text(in_order)[1] == ""

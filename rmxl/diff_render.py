@@ -39,7 +39,7 @@ def text(d: LedgerDiff) -> str:
     """Plain text: each section's changes, then each affected year's figures."""
     out = [_headline(d), ""]
     if d.empty():
-        return "\n".join([*out, "No change to agreements, partners or rates."])
+        return "\n".join([*out, "No change to agreements, partners or rates.", ""])
     for name in ("agreements", "partners", "rates"):
         changes: list[Change] = getattr(d, name)
         if not changes:
@@ -73,6 +73,9 @@ def _text_effect(e: Effect) -> list[str]:
 
 
 def _md_cell(v: str) -> str:
+    """Ledger text as inert Markdown: no table break, no HTML, no @mention (a PR comment
+    must not notify anyone because a title says @team)."""
+    v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "&#64;")
     return v.replace("|", "\\|").replace("\n", " ")
 
 

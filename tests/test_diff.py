@@ -182,3 +182,11 @@ def test_compare_without_git(tmp_path: Path) -> None:
     d = compare(a, b)
     assert [(c.kind, c.id) for c in d.rates] == [("added", "EUR 2022-01-01")]
     assert d.effects == []  # no contribution in EUR: no year is touched
+
+
+def test_markdown_cells_are_inert() -> None:
+    from rmxl.diff_render import _md_cell
+
+    assert _md_cell("Geo | mapping <b>bold</b> @team\nx") == (
+        "Geo \\| mapping &lt;b&gt;bold&lt;/b&gt; &#64;team x"
+    )

@@ -152,7 +152,13 @@ def headline(fig: Figures, p: Period, bureau: str = "BDT") -> str:
     to around USD 9.7 million." (seed)."""
     n = int(fig.total(p, "agreements"))
     funded = int(fig.total(p, "funded_agreements"))
-    start = f"{when_in(p)}, {bureau} signed {agreements_word(n)} with a wide range of partners"
+    partners = int(fig.total(p, "partners"))
+    who = (
+        "a wide range of partners"
+        if partners > 2
+        else ("one partner" if partners == 1 else f"{partners} partners")
+    )
+    start = f"{when_in(p)}, {bureau} signed {agreements_word(n)} with {who}"
     if not funded:
         return f"{start}; none had financial contributions."
     return (

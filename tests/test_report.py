@@ -184,7 +184,7 @@ def test_small_ledger_single_funder_and_month(small: Path) -> None:
     report = build_report(figures(small), ["2023-02"])
     said = texts(report)
     assert said[0] == (
-        "In February 2023, BDT signed 1 agreement with a wide range of partners, out of "
+        "In February 2023, BDT signed 1 agreement with one partner, out of "
         "which 1 had financial contributions amounting to around USD 10,000."
     )
     assert (
@@ -203,3 +203,14 @@ def test_period_without_money_has_no_pies(tmp_path: Path) -> None:
     assert [c.kind for c in report.charts] == ["bars", "bars"]
     assert all(len(c.panels) == 1 for c in report.charts)  # no funds panel
     assert not any(isinstance(b, Chart) and b.kind == "pie" for b in report.blocks)
+
+
+def test_headline_of_a_single_partner_is_not_a_wide_range(small: Path) -> None:
+    from rmxl.report import headline
+
+    fig = figures(small)
+    p = fig.select("2023").period  # A-4 only: one agreement, one partner (Uni X)
+    assert headline(fig, p) == (
+        "In 2023, BDT signed 1 agreement with one partner, out of which 1 had financial "
+        "contributions amounting to around USD 10,000."
+    )

@@ -92,7 +92,7 @@ def markdown(d: LedgerDiff) -> str:
         out += [f"**{_TITLE[name]}**: {_counts(changes)}", "", "| | id | what |", "|---|---|---|"]
         for c in changes:
             what = "<br>".join(f"{f}: {_md_cell(a)} → {_md_cell(b)}" for f, a, b in c.fields)
-            out.append(f"| {_SIGN[c.kind]} | `{c.id}` | {_md_cell(what or c.summary)} |")
+            out.append(f"| {_SIGN[c.kind]} | `{_md_cell(c.id)}` | {what or _md_cell(c.summary)} |")
         out.append("")
     for e in d.effects:
         if _unchanged(e):

@@ -190,3 +190,18 @@ def test_markdown_cells_are_inert() -> None:
     assert _md_cell("Geo | mapping <b>bold</b> @team\nx") == (
         "Geo \\| mapping &lt;b&gt;bold&lt;/b&gt; &#64;team x"
     )
+
+
+def test_markdown_field_changes_are_escaped_once() -> None:
+    from rmxl.diff import Change, LedgerDiff
+    from rmxl.diff_render import markdown
+
+    change = Change(
+        "changed",
+        "A-1",
+        "title",
+        (("title", "R&D <lab>", "R&D lab"), ("signed", "2022-01-01", "2022-02-01")),
+    )
+    d = LedgerDiff("HEAD", "working tree", [change], [], [], [])
+    row = next(line for line in markdown(d).splitlines() if "`A-1`" in line)
+    assert "title: R&amp;D &lt;lab&gt; → R&amp;D lab<br>signed: 2022-01-01 → 2022-02-01" in row

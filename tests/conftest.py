@@ -140,6 +140,16 @@ def small(tmp_path: Path) -> Path:
     return write_ledger(tmp_path / "ledger", base_files())
 
 
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """Run ``rmxl ARGS`` in process: ``(exit status, stdout, stderr)``."""
+    from click.testing import CliRunner
+
+    from rmxl.cli import main
+
+    r = CliRunner().invoke(main, list(args))
+    return r.exit_code, r.stdout, r.stderr
+
+
 def codes(diags: list[Diagnostic], severity: str | None = "error") -> list[tuple[str, int]]:
     """``[(code, line)]`` of the diagnostics (of one severity, or all if None)."""
     return [

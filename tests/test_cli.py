@@ -5,16 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from rmxl.cli import main
 
-from conftest import DEMO, ROOT, base_files, write_ledger
+from conftest import DEMO, ROOT, base_files, run_cli, write_ledger
 
-
-def run(*args: str) -> tuple[int, str, str]:
-    r = CliRunner().invoke(main, list(args))
-    return r.exit_code, r.stdout, r.stderr
+run = run_cli
 
 
 def test_eval_prints_full_precision() -> None:

@@ -6,12 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
-
 from rmxl import loader
 from rmxl.cli import main
 
-from conftest import ROOT, base_files, write_ledger
+from conftest import ROOT, base_files, run_cli, write_ledger
 
 HEAD_OK = """\
 agreements:
@@ -24,9 +22,7 @@ agreements:
 """
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    r = CliRunner().invoke(main, list(args))
-    return r.exit_code, r.stdout, r.stderr
+run = run_cli
 
 
 def broken(tmp_path: Path) -> Path:

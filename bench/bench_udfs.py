@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import generate
 
 from rmxl import udfs
-from rmxl.session import SESSIONS
+from rmxl.pipeline.sessions import SESSIONS
 
 Call = tuple[Callable[..., Any], tuple[Any, ...]]
 REPEAT = 3

@@ -17,9 +17,8 @@ from typing import Any
 
 import click
 
-from . import loader
-from .diagnostics import CATALOGUE, LedgerError
-from .errors import QueryError
+from rmxl.diagnostics import CATALOGUE, LedgerError, QueryError
+from rmxl.pipeline import load as loader
 
 LEDGER_HELP = "Ledger folder [default: $RMXL_LEDGER, else ./ledger]."
 
@@ -65,7 +64,7 @@ def library_errors(out: Callable[[], Path | None] = lambda: None) -> Iterator[No
 
 
 def _ledger_error(e: LedgerError) -> None:
-    from .render_diagnostics import summary, text
+    from rmxl.render.diagnostics import summary, text
 
     errors = [d for d in e.diagnostics if d.severity == "error"]
     click.echo(text(errors[:20]), err=True)
@@ -110,7 +109,7 @@ def validate(ledger: Path | None, fmt: str, strict: bool, skip: tuple[str, ...])
     """Check the ledger; print every problem as path:line:col: error[code]: message.
 
     Exit status: 0 clean (warnings allowed), 1 errors, 2 usage error."""
-    from .render_diagnostics import FORMATS, select, summary
+    from rmxl.render.diagnostics import FORMATS, select, summary
 
     for code in skip:
         if code not in CATALOGUE:
@@ -134,8 +133,8 @@ def eval_(ledger: Path | None, expressions: tuple[str, ...]) -> None:
 
     Example: rmxl eval 'RM_SHARE("region","Africa",2022)'. A number prints in full
     precision, text as is, a table as tab-separated rows."""
-    from .expr import parse
-    from .functions import call
+    from rmxl.query.expr import parse
+    from rmxl.query.functions import call
 
     with library_errors():
         fig = loader.figures(loader.ledger_dir(ledger))
@@ -199,8 +198,8 @@ def report(
 
     Every number and label comes from the ledger. docx and html embed the charts; with
     --out, each chart is also written beside the file as <stem>-<chart>.png."""
-    from .report import build_report
-    from .report_render import default_out, render, write_report
+    from rmxl.render.report.content import build_report
+    from rmxl.render.report.markup import default_out, render, write_report
 
     fmt = _report_format(fmt, out)
     with library_errors(lambda: out):
@@ -276,9 +275,9 @@ def build(ledger: Path | None, out: Path, periods: tuple[str, ...], template: Pa
 
     An invalid ledger or template writes nothing; the workbook is written to a temporary
     file and renamed, so a failed build leaves the previous one intact."""
-    from .render_diagnostics import summary, text
-    from .workbook import build_workbook
-    from .workbook_template import TemplateError, load_template, template_path
+    from rmxl.render.diagnostics import summary, text
+    from rmxl.render.workbook.build import build_workbook
+    from rmxl.render.workbook.template import TemplateError, load_template, template_path
 
     source = template_path(out, template)
     try:
@@ -319,8 +318,8 @@ def fmt_(ledger: Path | None, check: bool, files: tuple[Path, ...]) -> None:
     flow style. Data and comments are kept exactly; a file that does not parse is
     reported and left untouched. Exit status: 0 done, 1 a file could not be formatted
     (or, with --check, would change)."""
-    from .fmt import format_paths
-    from .read import ledger_paths
+    from rmxl.read.files import ledger_paths
+    from rmxl.tools.fmt import format_paths
 
     root = loader.ledger_dir(ledger)
     if not files and not root.is_dir():
@@ -355,8 +354,8 @@ def diff(ledger: Path | None, rev_a: str, rev_b: str | None, fmt: str) -> None:
     """Compare the ledger at git revision REV_A (default HEAD) with REV_B (default the
     working tree): agreements, partners and rates added, removed and changed, and the
     effect on each affected year's figures (totals, shares that moved > 0.1 point)."""
-    from .diff import DiffError, diff_revisions
-    from .diff_render import markdown, text
+    from rmxl.tools.diff import DiffError, diff_revisions
+    from rmxl.tools.diff_render import markdown, text
 
     try:
         result = diff_revisions(loader.ledger_dir(ledger), rev_a, rev_b)
@@ -371,7 +370,7 @@ def diff(ledger: Path | None, rev_a: str, rev_b: str | None, fmt: str) -> None:
 @click.option("--markdown", is_flag=True, help="Print the docs/errors.md page.")
 def errors(code: str | None, markdown: bool) -> None:
     """List every diagnostic code with its severity and title, or explain one CODE."""
-    from .render_diagnostics import errors_markdown
+    from rmxl.render.diagnostics import errors_markdown
 
     if code is not None:
         kind = CATALOGUE.get(code)

@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import pandas as pd
 
-from .model import ITU, MULTI, NONE, Ledger
+from rmxl.model import ITU, MULTI, NONE, Ledger
 
 CENT = Decimal("0.01")
 

@@ -276,3 +276,14 @@ class LedgerError(Exception):
         first = str(errors[0]) if errors else "ledger has errors"
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(first + more)
+
+
+class QueryError(ValueError):
+    """A question the ledger cannot answer as asked (unknown bucket, bad period, empty
+    period, zero total…), raised by the query stage (:mod:`rmxl.query`). ``code`` is a
+    stable kebab-case code of :data:`QUERY_CATALOGUE` (``rmxl errors`` lists them);
+    ``str(e)`` is a one-line message that says what was wrong and what is accepted."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code

@@ -1,6 +1,6 @@
 """The validated ledger: immutable records (spec §2), each stamped with its source.
 
-Built by :mod:`rmxl.validate`; read by :mod:`rmxl.compile`. Amounts and rates are
+Built by :mod:`rmxl.validate.ledger`; read by :mod:`rmxl.compile`. Amounts and rates are
 :class:`decimal.Decimal` exactly as written in the YAML, so no figure depends on binary
 floating point until USD values are rounded to the cent in the compile stage.
 """
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .diagnostics import Source
+from rmxl.diagnostics import Source
 
 ITU = "ITU"
 """The ``by`` value of ITU's own co-financing component (spec §2, agreements)."""

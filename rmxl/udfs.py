@@ -2,9 +2,9 @@
 
 ``=RM_SHARE("region","Africa",2022)`` in a cell calls :func:`RM_SHARE` here through the
 xlwings add-in (Windows). Each function is a thin adapter: it finds the ledger
-(:func:`ledger_root`), takes its compiled figures from :data:`rmxl.session.SESSIONS`
+(:func:`ledger_root`), takes its compiled figures from :data:`rmxl.pipeline.sessions.SESSIONS`
 (compiled once, recompiled only when a ledger file changes) and calls the matching
-function of :mod:`rmxl.functions`; no figure is computed here. Answers are memoised per
+function of :mod:`rmxl.query.functions`; no figure is computed here. Answers are memoised per
 compiled ledger and exact arguments, so recalculating a sheet costs dictionary lookups.
 
 Arguments arrive as Excel sends them (``2022.0``, ``None`` for an omitted argument, a
@@ -26,15 +26,16 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import xlwings as xw
 
-from . import functions, loader
-from .errors import QueryError
-from .functions import scalar
-from .names import MONEY, closest
-from .session import MEMO_LIMIT, SESSIONS, Session
+from rmxl.diagnostics import QueryError
+from rmxl.pipeline import load as loader
+from rmxl.pipeline.sessions import MEMO_LIMIT, SESSIONS, Session
+from rmxl.query import functions
+from rmxl.query.functions import scalar
+from rmxl.query.names import MONEY, closest
 
 if TYPE_CHECKING:
-    from .query import Breakdown
-    from .report import Chart
+    from rmxl.query.figures import Breakdown
+    from rmxl.render.report.content import Chart
 
 CATEGORY = "rmxl"
 """The function wizard's category for every RM_ function."""
@@ -52,7 +53,7 @@ MEASURE = (
     "funded_agreements or partners"
 )
 KINDS: dict[str, Literal["bars", "pie"]] = {"bar": "bars", "pie": "pie"}
-"""RM_CHART's kinds → :class:`rmxl.report.Chart` kinds."""
+"""RM_CHART's kinds → :class:`rmxl.render.report.content.Chart` kinds."""
 CHART_BARS = 20
 """At most this many bars or slices in an RM_CHART (the largest buckets come first)."""
 
@@ -245,7 +246,7 @@ def RM_CHART(dimension, period, measure=None, kind=None, caller=None):
         title = chart.title
         if caller is None:
             return f"{title} (a chart is drawn only when called from an Excel cell)"
-        from .charts import draw
+        from rmxl.render.charts import draw
 
         caller.sheet.pictures.add(
             draw(chart), name=picture_name(caller), update=True, anchor=caller.offset(0, 1)
@@ -271,11 +272,11 @@ def chart_kind(kind: Any) -> str:
 
 
 def chart_of(bd: Breakdown, kind: str) -> Chart:
-    """The breakdown as a chart of the report's style (:mod:`rmxl.charts`): bars of the
+    """The breakdown as a chart of the report's style (:mod:`rmxl.render.charts`): bars of the
     values (USD million for money, else counts), or a pie of the shares;
     the first :data:`CHART_BARS` buckets in row order (the largest, for partner, country
     and currency). QueryError ``nothing-to-draw`` when every bucket is 0."""
-    from .report import Chart, Panel, Series
+    from rmxl.render.report.content import Chart, Panel, Series
 
     rows = list(zip(bd.buckets, bd.values, bd.shares, strict=True))[:CHART_BARS]
     if not any(v for _, v, _ in rows):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rmxl.diagnostics import Diagnostic
-from rmxl.loader import check
+from rmxl.pipeline.load import check
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "ledger"

@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 
-from rmxl import cache, loader, read
 from rmxl.diagnostics import Diagnostic
+from rmxl.pipeline import cache
+from rmxl.pipeline import load as loader
+from rmxl.read import files as read
 
 from conftest import AGREEMENTS, DEMO, ROOT, base_files, write_ledger
 

@@ -6,10 +6,10 @@ import pytest
 from matplotlib.patches import Wedge
 from matplotlib.text import Annotation
 
-from rmxl.charts import draw, label_text, png
-from rmxl.loader import figures
-from rmxl.query import Figures
-from rmxl.report import Chart, Panel, Report, Series, build_report
+from rmxl.pipeline.load import figures
+from rmxl.query.figures import Figures
+from rmxl.render.charts import draw, label_text, png
+from rmxl.render.report.content import Chart, Panel, Report, Series, build_report
 
 from conftest import DEMO
 

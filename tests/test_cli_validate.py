@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rmxl import loader
 from rmxl.cli import main
+from rmxl.pipeline import load as loader
 
 from conftest import ROOT, base_files, run_cli, write_ledger
 

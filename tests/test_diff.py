@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rmxl import loader
 from rmxl.cli import main
-from rmxl.diff import DiffError, compare, diff_revisions
-from rmxl.diff_render import markdown, text
+from rmxl.pipeline import load as loader
+from rmxl.tools.diff import DiffError, compare, diff_revisions
+from rmxl.tools.diff_render import markdown, text
 
 from conftest import AGREEMENTS, RATES, base_files, write_ledger
 
@@ -185,7 +185,7 @@ def test_compare_without_git(tmp_path: Path) -> None:
 
 
 def test_markdown_cells_are_inert() -> None:
-    from rmxl.diff_render import _md_cell
+    from rmxl.tools.diff_render import _md_cell
 
     assert _md_cell("Geo | mapping <b>bold</b> @team\nx") == (
         "Geo \\| mapping &lt;b&gt;bold&lt;/b&gt; &#64;team x"
@@ -193,8 +193,8 @@ def test_markdown_cells_are_inert() -> None:
 
 
 def test_markdown_field_changes_are_escaped_once() -> None:
-    from rmxl.diff import Change, LedgerDiff
-    from rmxl.diff_render import markdown
+    from rmxl.tools.diff import Change, LedgerDiff
+    from rmxl.tools.diff_render import markdown
 
     change = Change(
         "changed",

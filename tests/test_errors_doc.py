@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from rmxl.cli import main
 from rmxl.diagnostics import CATALOGUE
-from rmxl.render_diagnostics import errors_markdown
+from rmxl.render.diagnostics import errors_markdown
 
 from conftest import ROOT
 
@@ -20,7 +20,7 @@ KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 def _source() -> str:
     return "".join(
         p.read_text(encoding="utf-8")
-        for p in sorted((ROOT / "rmxl").glob("*.py"))
+        for p in sorted((ROOT / "rmxl").rglob("*.py"))
         if p.name != "diagnostics.py"
     )
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rmxl.errors import QueryError
-from rmxl.expr import parse
+from rmxl.diagnostics import QueryError
+from rmxl.query.expr import parse
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,9 @@
-"""The fast reading path gives exactly rmxl.read's located trees, or steps aside.
+"""The fast reading path gives exactly rmxl.read.files's located trees, or steps aside.
 
 The property checked everywhere: for any text, ``fastread.parse_text`` either returns
-``FALLBACK`` or the very tree ``rmxl.read.parse_text`` builds — same types (``1`` is not
+``FALLBACK`` or the very tree ``rmxl.read.files.parse_text`` builds — same types (``1`` is not
 ``1.0`` nor ``True``), values, and 1-based (line, column) of every mapping, key, value
-and list item — while ``rmxl.read`` reports no diagnostic for that text.
+and list item — while ``rmxl.read.files`` reports no diagnostic for that text.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rmxl import fastread, read
 from rmxl.diagnostics import Diagnostic
-from rmxl.read import LMap, LSeq
+from rmxl.read import fastread
+from rmxl.read import files as read
+from rmxl.read.files import LMap, LSeq
 
 from conftest import DEMO, ROOT, base_files, write_ledger
 
@@ -62,7 +63,7 @@ def test_demo_ledger_is_read_fast_and_identically() -> None:
     for p in paths:
         text = read.decode(p.read_bytes(), "f.yaml", [])
         assert text is not None
-        assert assert_same_or_fallback(text), f"{p} fell back to rmxl.read"
+        assert assert_same_or_fallback(text), f"{p} fell back to rmxl.read.files"
 
 
 def test_inline_test_ledger_is_read_fast_and_identically(tmp_path: Path) -> None:

@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rmxl import loader
 from rmxl.cli import main
-from rmxl.fmt import check_lossless, comments, format_paths, format_text, same
-from rmxl.read import parse_text
+from rmxl.pipeline import load as loader
+from rmxl.read.files import parse_text
+from rmxl.tools.fmt import check_lossless, comments, format_paths, format_text, same
 
 from conftest import DEMO, base_files, write_ledger
 

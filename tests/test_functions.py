@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from rmxl.errors import QueryError
-from rmxl.functions import call, info
-from rmxl.loader import figures
-from rmxl.query import Figures
+from rmxl.diagnostics import QueryError
+from rmxl.pipeline.load import figures
+from rmxl.query.figures import Figures
+from rmxl.query.functions import call, info
 
 from conftest import DEMO
 

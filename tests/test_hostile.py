@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from rmxl.cli import main
-from rmxl.compose import MAX_ALIAS_VALUES, MAX_DEPTH
-from rmxl.read import parse_text
+from rmxl.read.compose import MAX_ALIAS_VALUES, MAX_DEPTH
+from rmxl.read.files import parse_text
 
 from conftest import AGREEMENTS, TAXONOMY, base_files, codes, diagnose, write_ledger
 
@@ -208,7 +208,7 @@ def test_broken_and_looping_links_are_unreadable(tmp_path: Path) -> None:
 
 
 def test_an_oversized_file_is_refused_unread(tmp_path: Path, monkeypatch) -> None:
-    from rmxl import read
+    from rmxl.read import files as read
 
     root = write_ledger(tmp_path / "ledger", base_files())
     monkeypatch.setattr(read, "MAX_FILE_BYTES", 100)

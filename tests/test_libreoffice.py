@@ -21,8 +21,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from rmxl import loader
-from rmxl.workbook import build_workbook
+from rmxl.pipeline import load as loader
+from rmxl.render.workbook.build import build_workbook
 
 from conftest import DEMO
 

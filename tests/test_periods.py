@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from rmxl.errors import QueryError
-from rmxl.periods import parse_period
+from rmxl.diagnostics import QueryError
+from rmxl.query.periods import parse_period
 
 D = dt.date
 

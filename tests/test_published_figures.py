@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from rmxl.loader import check, figures
-from rmxl.query import Figures
+from rmxl.pipeline.load import check, figures
+from rmxl.query.figures import Figures
 
 from conftest import DEMO
 

@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rmxl.errors import QueryError
-from rmxl.loader import figures
-from rmxl.query import Figures
+from rmxl.diagnostics import QueryError
+from rmxl.pipeline.load import figures
+from rmxl.query.figures import Figures
 
 from conftest import base_files, write_ledger
 

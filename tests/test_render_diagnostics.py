@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from rmxl.diagnostics import CATALOGUE, Diagnostic, Source, make
-from rmxl.render_diagnostics import (
+from rmxl.render.diagnostics import (
     as_json,
     errors_markdown,
     github,

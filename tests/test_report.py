@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from rmxl.errors import QueryError
-from rmxl.loader import figures
-from rmxl.query import Figures
-from rmxl.report import Chart, Heading, Paragraph, Report, Table, build_report
+from rmxl.diagnostics import QueryError
+from rmxl.pipeline.load import figures
+from rmxl.query.figures import Figures
+from rmxl.render.report.content import Chart, Heading, Paragraph, Report, Table, build_report
 
 from conftest import DEMO, base_files, write_ledger
 
@@ -206,7 +206,7 @@ def test_period_without_money_has_no_pies(tmp_path: Path) -> None:
 
 
 def test_headline_of_a_single_partner_is_not_a_wide_range(small: Path) -> None:
-    from rmxl.report import headline
+    from rmxl.render.report.content import headline
 
     fig = figures(small)
     p = fig.select("2023").period  # A-4 only: one agreement, one partner (Uni X)

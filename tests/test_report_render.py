@@ -14,13 +14,19 @@ import docx
 import pytest
 from click.testing import CliRunner
 
-from rmxl import report_render
 from rmxl.cli import main
-from rmxl.loader import figures
-from rmxl.report import Report, build_report
-from rmxl.report_docx import render_docx
-from rmxl.report_render import render, render_html, render_markdown, write_atomic, write_report
-from rmxl.report_text import render_text
+from rmxl.pipeline.load import figures
+from rmxl.render.report import markup as report_render
+from rmxl.render.report.content import Report, build_report
+from rmxl.render.report.docx import render_docx
+from rmxl.render.report.markup import (
+    render,
+    render_html,
+    render_markdown,
+    write_atomic,
+    write_report,
+)
+from rmxl.render.report.text import render_text
 
 from conftest import DEMO
 
@@ -39,7 +45,7 @@ def report() -> Report:
 
 @pytest.fixture(scope="module")
 def pngs(report: Report) -> dict[str, bytes]:
-    from rmxl.charts import png
+    from rmxl.render.charts import png
 
     return {c.name: png(c) for c in report.charts}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rmxl.periods import parse_period
-from rmxl.report_words import (
+from rmxl.query.periods import parse_period
+from rmxl.render.report.words import (
     agreements_word,
     comparison_phrase,
     join_and,

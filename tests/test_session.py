@@ -1,4 +1,4 @@
-"""rmxl.session: one compiled ledger per folder, recompiled only when a file changes."""
+"""rmxl.pipeline.sessions: one compiled ledger per folder, recompiled only when a file changes."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from rmxl import loader
 from rmxl.diagnostics import LedgerError
-from rmxl.session import Sessions, signature
+from rmxl.pipeline import load as loader
+from rmxl.pipeline.sessions import Sessions, signature
 
 from conftest import base_files, write_ledger
 

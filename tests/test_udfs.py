@@ -19,9 +19,11 @@ from click.testing import CliRunner
 from matplotlib.figure import Figure
 from ruamel.yaml import YAML
 
-from rmxl import functions, loader, udfs
+from rmxl import udfs
 from rmxl.cli import main
-from rmxl.session import SESSIONS
+from rmxl.pipeline import load as loader
+from rmxl.pipeline.sessions import SESSIONS
+from rmxl.query import functions
 from rmxl.udfs import RM_BREAKDOWN, RM_CHART, RM_INFO, RM_SHARE, RM_TOP, RM_TOTAL
 
 from conftest import DEMO, base_files, write_ledger

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rmxl.loader import check
+from rmxl.pipeline.load import check
 
 from conftest import AGREEMENTS, base_files, codes, diagnose, write_ledger
 

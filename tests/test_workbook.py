@@ -12,14 +12,15 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from rmxl import loader, workbook
 from rmxl.cli import main
-from rmxl.periods import parse_period
-from rmxl.query import Figures
-from rmxl.workbook import build_workbook, plan_for
-from rmxl.workbook_breakdowns import DIM_MEASURES
-from rmxl.workbook_style import sheet_name
-from rmxl.workbook_summary import FIRST, HEADLINE
+from rmxl.pipeline import load as loader
+from rmxl.query.figures import Figures
+from rmxl.query.periods import parse_period
+from rmxl.render.workbook import build as workbook
+from rmxl.render.workbook.breakdowns import DIM_MEASURES
+from rmxl.render.workbook.build import build_workbook, plan_for
+from rmxl.render.workbook.style import sheet_name
+from rmxl.render.workbook.summary import FIRST, HEADLINE
 
 from conftest import AGREEMENTS, DEMO, PARTNERS, base_files, write_ledger
 

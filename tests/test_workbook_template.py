@@ -16,14 +16,14 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from rmxl import loader
-from rmxl.buckets import taxonomy_buckets
 from rmxl.cli import main
-from rmxl.periods import parse_period
-from rmxl.workbook import build_workbook
-from rmxl.workbook_analysis import HEADER_ROW
-from rmxl.workbook_meta import formula_text, period_arg
-from rmxl.workbook_template import (
+from rmxl.pipeline import load as loader
+from rmxl.query.buckets import taxonomy_buckets
+from rmxl.query.periods import parse_period
+from rmxl.render.workbook.analysis import HEADER_ROW
+from rmxl.render.workbook.build import build_workbook
+from rmxl.render.workbook.meta import formula_text, period_arg
+from rmxl.render.workbook.template import (
     DEFAULT_PATH,
     TemplateError,
     load_template,
@@ -400,7 +400,8 @@ def test_the_built_in_template_is_clean_and_shipped_as_package_data() -> None:
         "Tables",
     ]
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert DEFAULT_PATH.name in config["tool"]["setuptools"]["package-data"]["rmxl"]
+    shipped = DEFAULT_PATH.relative_to(ROOT / "rmxl").as_posix()
+    assert shipped in config["tool"]["setuptools"]["package-data"]["rmxl"]
 
 
 def test_each_priority_across_two_plans_names_buckets_by_code_when_labels_clash(

@@ -1,0 +1,214 @@
+"""A content-addressed cache of parsed ledger files and of whole-ledger check results.
+
+A ledger is validated on every commit, in CI and in a pre-commit hook, mostly unchanged.
+Each entry is keyed by a BLAKE2b hash of what fully determines it, so a hit can never
+change a result:
+
+- ``file/<key>``: one file's parsed tree and read diagnostics; the key hashes the file's
+  bytes, its display path and :func:`fingerprint` (rmxl's own source, Python, pycountry);
+- ``diags/<key>`` and ``ledger/<key>``: the sorted diagnostics and the
+  :class:`~rmxl.model.Ledger` of a whole check; the key hashes every file key in order,
+  the ledger folder as given, and the day (warnings depend on today).
+
+Where: ``$RMXL_CACHE_DIR``, else ``$XDG_CACHE_HOME/rmxl``, else ``~/.cache/rmxl`` —
+outside the ledger's git tree. ``RMXL_CACHE=0`` turns it off.
+
+Safety: an entry is written to a temporary file in the same folder and renamed over the
+old one (``os.replace``), so concurrent runs never see half an entry; an entry that
+cannot be read, is truncated, or carries another key or format is ignored and rewritten.
+Failing to write (read-only home) only loses the speed-up. Entries unused for
+:data:`MAX_AGE_DAYS` days are removed now and then. Entries are pickles: the folder is
+created private to the user (mode 0700); do not point ``RMXL_CACHE_DIR`` at a folder
+others can write to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import importlib.util
+import os
+import pickle
+import sys
+import time
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+FORMAT: Final = 1
+"""Bumped when the layout of entries changes."""
+MAX_AGE_DAYS: Final = 30
+MISSING: Final = object()
+"""What :meth:`Store.get` returns for an absent, unreadable or foreign entry."""
+_MAGIC: Final = b"rmxl-cache"
+_OFF = ("0", "false", "no", "off")
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when ``RMXL_CACHE`` is ``0``/``false``/``no``/``off``."""
+    if os.environ.get("RMXL_CACHE", "").strip().lower() in _OFF:
+        return None
+    if os.environ.get("RMXL_CACHE_DIR"):
+        return Path(os.environ["RMXL_CACHE_DIR"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "rmxl"
+
+
+@cache
+def fingerprint() -> bytes:
+    """What every key depends on besides the ledger: the cache format, the Python version,
+    the text of every rmxl module (so any code change starts afresh) and the installed
+    pycountry (the ISO lists the validator checks codes against)."""
+    h = hashlib.blake2b(f"{FORMAT}|{sys.version_info[:2]}".encode(), digest_size=20)
+    package = Path(__file__).parents[1]
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    spec = importlib.util.find_spec("pycountry")
+    if spec is not None and spec.origin:
+        st = os.stat(spec.origin)
+        h.update(f"{spec.origin}|{st.st_size}|{st.st_mtime_ns}".encode())
+    return h.digest()
+
+
+def _key(*parts: bytes) -> str:
+    h = hashlib.blake2b(fingerprint(), digest_size=20)
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def file_key(display: str, raw: bytes) -> str:
+    """The key of one file's parsed tree: its display path and bytes."""
+    return _key(b"file", display.encode(), raw)
+
+
+def check_key(root: Path, day: dt.date, file_keys: list[str]) -> str:
+    """The key of a whole check: every file (in reading order), the folder, the day."""
+    return _key(
+        b"check", root.as_posix().encode(), day.isoformat().encode(), *map(str.encode, file_keys)
+    )
+
+
+def checked_key(file_key: str, context_keys: list[str]) -> str:
+    """The key of one agreements file's check: the file and every file it is checked
+    against (all files that are not agreements alone: taxonomy, partners, rates)."""
+    return _key(b"checked", file_key.encode(), *map(str.encode, context_keys))
+
+
+@dataclass(slots=True)
+class Entry:
+    """One ledger file as found: its bytes and key (None when it cannot be read, or is too
+    large: then :mod:`rmxl.read.files` reads it and reports why)."""
+
+    path: Path
+    display: str
+    raw: bytes | None
+    key: str | None
+
+
+def snapshot(paths: list[tuple[Path, str]], max_bytes: float) -> list[Entry]:
+    """Read every ``(path, display)`` once and key it."""
+    out: list[Entry] = []
+    for path, display in paths:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            out.append(Entry(path, display, None, None))
+            continue
+        if len(raw) > max_bytes:
+            out.append(Entry(path, display, None, None))
+        else:
+            out.append(Entry(path, display, raw, file_key(display, raw)))
+    return out
+
+
+class Store:
+    """The cache folder: ``get`` and ``put`` pickled values by kind and key."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @classmethod
+    def open(cls) -> Store | None:
+        """The store at :func:`cache_dir`, or None when the cache is off."""
+        folder = cache_dir()
+        return None if folder is None else cls(folder)
+
+    def path(self, kind: str, key: str) -> Path:
+        return self.folder / kind / f"{key}.pickle"
+
+    def get(self, kind: str, key: str) -> Any:
+        """The value stored under ``key``, or :data:`MISSING`."""
+        path = self.path(kind, key)
+        try:
+            with open(path, "rb") as f:
+                head, value = pickle.load(f)
+        except FileNotFoundError:
+            return MISSING
+        except Exception:  # a truncated, corrupt or foreign entry is a miss, never an error
+            return MISSING
+        if head != (_MAGIC, kind, key):
+            return MISSING
+        self._touch(path)
+        return value
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        """Store ``value`` atomically (temporary file + rename); errors are ignored."""
+        import tempfile  # only writers need it: spares a warm run its import
+
+        folder = self.folder / kind
+        tmp = None
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pickle")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(((_MAGIC, kind, key), value), f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path(kind, key))
+            tmp = None
+        except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
+            pass
+        finally:
+            if tmp is not None:
+                _unlink(Path(tmp))
+
+    def _touch(self, path: Path) -> None:
+        """Keep a used entry young (at most once a day per entry) so pruning spares it."""
+        try:
+            if time.time() - path.stat().st_mtime > 86400:
+                os.utime(path)
+        except OSError:
+            pass
+
+    def prune(self, max_age_days: float = MAX_AGE_DAYS) -> int:
+        """Remove entries (and stray temporary files) unused for ``max_age_days``; returns
+        how many. Run at most once a day (a ``.pruned`` stamp file)."""
+        stamp = self.folder / ".pruned"
+        now = time.time()
+        try:
+            if now - stamp.stat().st_mtime < 86400:
+                return 0
+        except OSError:
+            pass
+        removed = 0
+        for path in self.folder.glob("*/*.pickle"):
+            try:
+                if now - path.stat().st_mtime > max_age_days * 86400:
+                    path.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            stamp.touch()
+        except OSError:
+            pass
+        return removed
+
+
+def _unlink(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()

@@ -1,0 +1,201 @@
+"""The pipeline in order: read → validate → compile → query.
+
+``check(root)`` runs the first two stages and returns every diagnostic; ``load(root)``
+returns a clean :class:`Ledger` or raises :class:`LedgerError`; ``figures(root)`` returns
+the :class:`~rmxl.query.figures.Figures` over the compiled ledger; ``diagnostics(root)`` is
+``check``'s diagnostics alone (what ``rmxl validate`` prints).
+
+Speed (docs/performance.md): files are parsed by :mod:`rmxl.read.fastread` (falling back to
+:mod:`rmxl.read.files` for anything unusual, which reports every diagnostic), with the garbage
+collector paused while the trees are built, and through the content-hash cache of
+:mod:`rmxl.pipeline.cache`: an unchanged file is not parsed again, an unchanged ledger is not
+validated again. A cached answer is the very answer of a fresh run (same diagnostics,
+same ledger).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rmxl.diagnostics import Diagnostic, LedgerError
+from rmxl.model import Ledger
+from rmxl.pipeline import cache
+from rmxl.read import files as read
+from rmxl.read.fastread import read_bytes
+from rmxl.validate.ledger import validate
+
+if TYPE_CHECKING:
+    from rmxl.query.figures import Figures
+
+DEFAULT_LEDGER = "ledger"
+
+
+def ledger_dir(value: str | os.PathLike[str] | None = None) -> Path:
+    """The ledger folder: ``value`` if given, else ``$RMXL_LEDGER``, else ``./ledger``."""
+    if value:
+        return Path(value)
+    return Path(os.environ.get("RMXL_LEDGER") or DEFAULT_LEDGER)
+
+
+def check(root: Path, today: dt.date | None = None) -> tuple[Ledger | None, list[Diagnostic]]:
+    """Read and validate; returns the ledger (None if unusable) and all diagnostics,
+    sorted by file, line and column."""
+    return _check(root, today or dt.date.today(), want_ledger=True)
+
+
+def diagnostics(root: Path, today: dt.date | None = None) -> list[Diagnostic]:
+    """The diagnostics of :func:`check`, without loading the ledger from the cache."""
+    return _check(root, today or dt.date.today(), want_ledger=False)[1]
+
+
+def has_errors(diags: list[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diags)
+
+
+def load(root: Path) -> Ledger:
+    """A clean ledger; raises :class:`LedgerError` carrying every diagnostic if any is
+    an error (warnings do not stop it)."""
+    ledger, diags = check(root)
+    if ledger is None or has_errors(diags):
+        raise LedgerError(diags)
+    return ledger
+
+
+def figures(root: Path) -> Figures:
+    """Load, compile and wrap a ledger in :class:`~rmxl.query.figures.Figures`. Raises
+    :class:`LedgerError` on an invalid ledger."""
+    from rmxl.compile import compile_ledger
+    from rmxl.query.figures import Figures
+
+    return Figures(compile_ledger(load(root)))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while hundreds of thousands of small objects are
+    built (none of them in a cycle): it would otherwise rescan them over and over, which
+    doubles the time of a cold check."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None, list[Diagnostic]]:
+    with _gc_paused():
+        # The parsed trees die with _checked's frame, inside the pause: the collector,
+        # once resumed, scans only the result, not a million objects already gone.
+        return _checked(root, day, want_ledger)
+
+
+def _checked(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None, list[Diagnostic]]:
+    if not root.is_dir() or not (paths := read.ledger_paths(root)):
+        files, read_diags = read.read_ledger(root)  # the folder's own diagnostics
+        ledger, diags = validate(files, root, day, complete=not has_errors(read_diags))
+        return ledger, sorted([*read_diags, *diags], key=Diagnostic.sort_key)
+    store = cache.Store.open()
+    max_bytes = getattr(read, "MAX_FILE_BYTES", float("inf"))
+    entries = cache.snapshot([(p, read.display_path(root, p)) for p in paths], max_bytes)
+    keys = [e.key for e in entries if e.key is not None]
+    key = cache.check_key(root, day, keys) if len(keys) == len(entries) else None
+    if key is not None and store is not None:
+        hit = _cached(store, key, want_ledger)
+        if hit is not None:
+            return hit
+    files, read_diags, pending = _read(entries, store)
+    checked: dict[str, Any] = {}
+    ledger, diags = validate(files, root, day, complete=not has_errors(read_diags), checked=checked)
+    diags = sorted([*read_diags, *diags], key=Diagnostic.sort_key)
+    if store is not None:
+        for display, group in checked.items():
+            if display in pending:
+                store.put("checked", pending[display], group)
+    if key is not None and store is not None:
+        if want_ledger:  # else not needed: rmxl validate spares itself the pickling
+            store.put("ledger", key, ledger)
+        store.put("diags", key, diags)
+        store.prune()
+    return ledger, diags
+
+
+def _cached(
+    store: cache.Store, key: str, want_ledger: bool
+) -> tuple[Ledger | None, list[Diagnostic]] | None:
+    """The stored result of an identical check, or None (also when the ledger is wanted
+    but only the diagnostics were stored, by :func:`diagnostics`)."""
+    diags = store.get("diags", key)
+    if diags is cache.MISSING:
+        return None
+    if not want_ledger:
+        return None, diags
+    ledger = store.get("ledger", key)
+    return None if ledger is cache.MISSING else (ledger, diags)
+
+
+AGREEMENTS_ONLY = ("agreements",)
+
+
+def _read(
+    entries: list[cache.Entry], store: cache.Store | None
+) -> tuple[list[read.LedgerFile], list[Diagnostic], dict[str, str]]:
+    """Every file's tree and read diagnostics, from the cache or parsed (and stored).
+
+    A file that holds agreements alone, unchanged, checked against unchanged taxonomy,
+    partners and rates, is not even loaded: its check comes from the cache
+    (``LedgerFile.checked``). Returns the files, the read diagnostics, and, by display
+    path, the cache key under which each other agreements file's check is to be stored."""
+    trees: dict[int, tuple[read.LedgerFile, list[Diagnostic]]] = {}
+    shapes: list[Any] = []
+    for i, e in enumerate(entries):  # a file's top-level keys, known by its content
+        shape = store.get("shape", e.key) if store is not None and e.key else cache.MISSING
+        if shape is cache.MISSING:
+            trees[i] = _tree(e, store)
+            shape = _shape(*trees[i])
+            if shape is not None and store is not None and e.key:
+                store.put("shape", e.key, shape)
+        shapes.append(shape)
+    context = [e.key for e, shape in zip(entries, shapes, strict=True) if shape != AGREEMENTS_ONLY]
+    files: list[read.LedgerFile] = []
+    diags: list[Diagnostic] = []
+    pending: dict[str, str] = {}
+    for i, (e, shape) in enumerate(zip(entries, shapes, strict=True)):
+        if store is not None and e.key and shape == AGREEMENTS_ONLY and None not in context:
+            key = cache.checked_key(e.key, [k for k in context if k])
+            hit = store.get("checked", key) if i not in trees else cache.MISSING
+            if hit is not cache.MISSING:
+                files.append(read.LedgerFile(e.display, None, hit))
+                continue
+            pending[e.display] = key
+        file, file_diags = trees[i] if i in trees else _tree(e, store)
+        files.append(file)
+        diags.extend(file_diags)
+    return files, diags, pending
+
+
+def _shape(file: read.LedgerFile, diags: list[Diagnostic]) -> tuple[str, ...] | None:
+    """The sections of a file read without a problem (None otherwise: never cached)."""
+    if diags or file.data is None:
+        return None
+    return tuple(str(k) for k in file.data)
+
+
+def _tree(e: cache.Entry, store: cache.Store | None) -> tuple[read.LedgerFile, list[Diagnostic]]:
+    """One file's tree and read diagnostics, from the cache or parsed (and stored)."""
+    diags: list[Diagnostic] = []
+    if e.raw is None or e.key is None:  # unreadable or too large: read.py says why
+        return read.read_file(e.path, e.display, diags), diags
+    hit: Any = cache.MISSING if store is None else store.get("file", e.key)
+    if hit is cache.MISSING:
+        hit = (read_bytes(e.raw, e.display, diags), diags)
+        if store is not None:
+            store.put("file", e.key, hit)
+    return read.LedgerFile(e.display, hit[0]), list(hit[1])

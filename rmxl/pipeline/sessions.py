@@ -1,0 +1,140 @@
+"""The compiled ledgers of this process, kept fresh: what makes an Excel cell cheap.
+
+Excel calls a function once per cell, so a sheet of 1,000 RM_ cells is 1,000 calls.
+:class:`Sessions` keeps one :class:`Session` per ledger folder: the compiled
+:class:`~rmxl.query.figures.Figures` (or the :class:`~rmxl.diagnostics.LedgerError` of an invalid
+ledger) and a memo of answers. A call after the first costs dictionary lookups, whatever
+the ledger's size.
+
+Freshness rule (docs/excel.md): at most once every :data:`CHECK_INTERVAL` seconds per
+folder, the folder is listed and every ``*.yaml``/``*.yml`` file below it is ``stat``-ed
+(no file is read). Its *signature* is the sorted list of ``(path, size, mtime in ns,
+inode)``. If the signature differs from the one taken before the last compile — a file
+edited, added, removed, renamed or replaced by ``git checkout`` — the ledger is read,
+validated and compiled again and the memo is emptied; otherwise nothing is read. The
+signature is taken *before* reading, so an edit made while compiling is seen at the
+next check. An answer can thus be up to :data:`CHECK_INTERVAL` seconds old.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rmxl.diagnostics import LedgerError
+from rmxl.pipeline import load as loader
+
+if TYPE_CHECKING:
+    from rmxl.query.figures import Figures
+
+CHECK_INTERVAL = 0.5
+"""Seconds between two freshness checks of one ledger folder."""
+
+MEMO_LIMIT = 100_000
+"""The memo of answers is emptied when it holds more entries than this."""
+
+Signature = tuple[tuple[str, int, int, int], ...]
+
+
+def signature(root: Path) -> Signature:
+    """``(relative path, size, mtime_ns, inode)`` of every ledger file below ``root``
+    (spec §1: ``*.yaml``/``*.yml``, recursively), sorted; ``()`` if ``root`` is missing.
+    Costs one ``scandir`` per folder and no read."""
+    out: list[tuple[str, int, int, int]] = []
+    stack = [(str(root), "")]
+    while stack:
+        path, rel = stack.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for e in entries:
+            name = f"{rel}{e.name}"
+            try:
+                if e.is_dir():
+                    stack.append((e.path, f"{name}/"))
+                elif e.name.endswith((".yaml", ".yml")):
+                    st = e.stat()
+                    out.append((name, st.st_size, st.st_mtime_ns, st.st_ino))
+            except OSError:
+                continue
+    return tuple(sorted(out))
+
+
+@dataclass(slots=True)
+class Session:
+    """One ledger folder: its compiled figures or its error, and a memo of answers.
+
+    Exactly one of ``figures`` and ``error`` is set. ``memo`` maps a caller's key (a
+    function name and its arguments) to the answer; it is emptied on every recompile."""
+
+    root: Path
+    signature: Signature
+    figures: Figures | None
+    error: LedgerError | None
+    checked: float
+    memo: dict[Any, Any] = field(default_factory=dict)
+    compiles: int = 1
+
+
+def compile_folder(root: Path) -> tuple[Figures | None, LedgerError | None]:
+    """Read, validate and compile ``root``: ``(figures, None)`` or ``(None, error)``."""
+    try:
+        return loader.figures(root), None
+    except LedgerError as e:
+        return None, e
+
+
+class Sessions:
+    """The sessions of this process, one per ledger folder (keyed by the folder as
+    given). ``clock`` (seconds, monotonic) and ``interval`` are injectable for tests."""
+
+    def __init__(
+        self,
+        interval: float = CHECK_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.interval = interval
+        self.clock = clock
+        self._by_root: dict[str, Session] = {}
+
+    def get(self, root: str | os.PathLike[str]) -> Session:
+        """The fresh session of ``root`` (see the module doc for the rule); compiles on
+        the first call and after a ledger file changed. Never raises for an invalid
+        ledger: the session then carries the error."""
+        key = os.fspath(root)
+        s = self._by_root.get(key)
+        now = self.clock()
+        if s is not None and now - s.checked < self.interval:
+            return s
+        path = Path(key)
+        sig = signature(path)
+        if s is not None and sig == s.signature:
+            s.checked = now
+            return s
+        figures, error = compile_folder(path)
+        fresh = Session(path, sig, figures, error, self.clock())
+        if s is not None:
+            fresh.compiles = s.compiles + 1
+        self._by_root[key] = fresh
+        return fresh
+
+    def figures(self, root: str | os.PathLike[str]) -> Figures:
+        """The fresh figures of ``root``; raises :class:`LedgerError` if it is invalid."""
+        s = self.get(root)
+        if s.error is not None:
+            raise s.error
+        assert s.figures is not None
+        return s.figures
+
+    def clear(self) -> None:
+        """Forget every compiled ledger (the next call compiles again)."""
+        self._by_root.clear()
+
+
+SESSIONS = Sessions()
+"""The process-wide sessions used by :mod:`rmxl.udfs`."""

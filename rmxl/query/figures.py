@@ -1,0 +1,351 @@
+"""Query: compiled tables → figures. The one implementation of every figure (spec §3).
+
+The CLI (``rmxl eval``, ``rmxl report``), the workbook, the report and the Excel functions
+all call :class:`Figures`. Money is returned in USD (``float``, whole cents), counts as
+``int``, shares as fractions 0–1 (``float``).
+
+Levels (spec §3): *agreement*-level dimensions (region, priority) split agreements with
+all their contributions, ITU's included; *partner*-level dimensions (partner_type,
+membership, partner, country) split each partner's own contributions, so ``funds`` there
+equals ``partner_funds`` and ``itu_funds`` is an error; the *contribution*-level dimension
+(currency) splits contributions. A share is the bucket's value over the period's total for
+the same measure at the same level.
+
+Results are memoised per ``(dimension, period, measure)``, so after the first question
+about a period every further one is a dictionary lookup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+
+from rmxl.compile import Compiled
+from rmxl.diagnostics import QueryError
+from rmxl.query.buckets import Bucket, Index, label_of, taxonomy_buckets
+from rmxl.query.money_words import signed_amounts
+from rmxl.query.names import DIMENSIONS, MONEY, dimension, measure
+from rmxl.query.periods import Period, parse_period
+
+Number = int | float
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The rows of each table whose agreement was signed in the period."""
+
+    period: Period
+    agreements: pd.DataFrame
+    contributions: pd.DataFrame
+    parties: pd.DataFrame
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    """A breakdown: one value and share per bucket, in row order, and the total.
+
+    ``shares[i]`` is None when the total is 0 (a share is then undefined)."""
+
+    dimension: str
+    measure: str
+    period: Period
+    buckets: tuple[Bucket, ...]
+    values: tuple[Number, ...]
+    total: Number
+    shares: tuple[float | None, ...]
+    _by_key: dict[Any, Number] = field(default_factory=dict, compare=False, repr=False)
+
+    def value_of(self, key: Any) -> Number:
+        """The value of the bucket with ``key``; 0 if it is not a row (a valid bucket that
+        takes no part in the period)."""
+        if not self._by_key and self.buckets:
+            self._by_key.update(zip((b.key for b in self.buckets), self.values, strict=True))
+        return self._by_key.get(key, 0.0 if self.measure in MONEY else 0)
+
+    def rows(self) -> list[tuple[str, Number, float | None]]:
+        """``[(label, value, share)]`` in row order (the RM_BREAKDOWN table body)."""
+        return [
+            (b.label, v, s) for b, v, s in zip(self.buckets, self.values, self.shares, strict=True)
+        ]
+
+    def frame(self) -> pd.DataFrame:
+        """``DataFrame[code, bucket, value, share]`` in row order."""
+        return pd.DataFrame(
+            {
+                "code": [b.code for b in self.buckets],
+                "bucket": [b.label for b in self.buckets],
+                "value": list(self.values),
+                "share": list(self.shares),
+            }
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TopRow:
+    """A partner of RM_TOP: ``value`` in USD (or a count), ``signed`` as signed
+    (``"CHF 2.4 million"``, several currencies joined with `` + ``)."""
+
+    partner_id: str
+    partner: str
+    value: Number
+    signed: str
+
+
+def _out(measure_name: str, raw: Any) -> Number:
+    """Cents → USD float for money measures; counts → int."""
+    return int(raw) / 100 if measure_name in MONEY else int(raw)
+
+
+class Figures:
+    """Every figure of spec §3 over one compiled ledger, memoised."""
+
+    def __init__(self, compiled: Compiled) -> None:
+        self.compiled = compiled
+        self.taxonomy = compiled.ledger.taxonomy
+        self.partner_names = {p.id: p.name for p in compiled.ledger.partners.values()}
+        self._selections: dict[Period, Selection] = {}
+        self._breakdowns: dict[tuple[str, Period, str], Breakdown] = {}
+        self._totals: dict[tuple[Period, str], Number] = {}
+        self._indexes: dict[tuple[str, tuple[str, ...]], Index] = {}
+        self._signed = compiled.agreements["signed"].to_numpy()
+        self._amounts = compiled.contributions["amount_text"].map(Decimal)
+
+    # -- selection -------------------------------------------------------------------
+    def select(self, period: Any) -> Selection:
+        """The agreements, contributions and parties of a period (cached)."""
+        p = parse_period(period)
+        sel = self._selections.get(p)
+        if sel is None:
+            c = self.compiled
+            lo, hi = pd.Timestamp(p.start), pd.Timestamp(p.end)
+            sel = Selection(
+                p,
+                *(
+                    df[(df["signed"] >= lo) & (df["signed"] <= hi)]
+                    for df in (c.agreements, c.contributions, c.parties)
+                ),
+            )
+            if len(self._selections) > 256:
+                self._selections.clear()
+            self._selections[p] = sel
+        return sel
+
+    # -- totals ----------------------------------------------------------------------
+    def total(
+        self, period: Any, measure_name: Any = None, dimension_name: Any = None, bucket: Any = None
+    ) -> Number:
+        """The period's total for a measure (USD float or int count); with a dimension and
+        a bucket, that bucket's value (spec §5, RM_TOTAL). An empty period totals 0."""
+        m = measure(measure_name)
+        if dimension_name not in (None, "") or bucket not in (None, ""):
+            return self.value(dimension_name, bucket, period, m)
+        p = parse_period(period)
+        key = (p, m)
+        if key not in self._totals:
+            self._totals[key] = self._level_total(self.select(p), "agreement", m)
+        return self._totals[key]
+
+    def _level_total(self, sel: Selection, level: str, m: str) -> Number:
+        a = sel.agreements
+        if m == "funds":
+            raw = a["partner_cents" if level == "partner" else "funds_cents"].sum()
+        elif m == "partner_funds":
+            raw = a["partner_cents"].sum()
+        elif m == "itu_funds":
+            raw = a["itu_cents"].sum()
+        elif m == "agreements":
+            raw = len(a)
+        elif m == "funded_agreements":
+            raw = a["funded"].sum()
+        else:
+            raw = sel.parties["partner_id"].nunique()
+        return _out(m, raw)
+
+    # -- breakdowns ------------------------------------------------------------------
+    def breakdown(self, dimension_name: Any, period: Any, measure_name: Any = None) -> Breakdown:
+        """Every bucket's value and share (spec §5, RM_BREAKDOWN). Raises QueryError for an
+        unknown name, ``itu_funds`` by a partner-level dimension, or an empty period."""
+        d, m, p = dimension(dimension_name), measure(measure_name), parse_period(period)
+        key = (d, p, m)
+        found = self._breakdowns.get(key)
+        if found is None:
+            found = self._breakdown(d, p, m)
+            if len(self._breakdowns) > 4096:
+                self._breakdowns.clear()
+            self._breakdowns[key] = found
+        return found
+
+    def _breakdown(self, d: str, p: Period, m: str) -> Breakdown:
+        level = DIMENSIONS[d]
+        if m == "itu_funds" and level == "partner":
+            raise QueryError(
+                "itu-not-partner",
+                f"itu_funds cannot be split by {d}: ITU is no "
+                "partner (use funds or partner_funds, or an agreement-level "
+                "dimension: region, priority)",
+            )
+        sel = self.select(p)
+        if sel.agreements.empty:
+            raise QueryError("empty-period", f"no agreements were signed in {p}")
+        series = _grouped(sel, d, m)
+        total = self._level_total(sel, level, m)
+        if d in ("partner", "country", "currency"):
+            ordered = series.sort_values(ascending=False, kind="stable")
+            names = {k: label_of(d, k, self.partner_names) for k in ordered.index}
+            keys = sorted(ordered.index, key=lambda k: (-ordered[k], names[k].lower()))
+            buckets = [Bucket(k, str(k), names[k]) for k in keys]
+        else:
+            buckets = taxonomy_buckets(self.taxonomy, d, p)
+        values = tuple(_out(m, series.get(b.key, 0)) for b in buckets)
+        shares = tuple((v / total) if total else None for v in values)
+        return Breakdown(d, m, p, tuple(buckets), values, total, shares)
+
+    def value(
+        self, dimension_name: Any, bucket: Any, period: Any, measure_name: Any = None
+    ) -> Number:
+        """One bucket's value (USD or a count); 0 for a valid bucket absent from the
+        period. Raises QueryError for an unknown bucket."""
+        bd, b = self._find(dimension_name, bucket, period, measure_name)
+        return bd.value_of(b.key)
+
+    def share(
+        self, dimension_name: Any, bucket: Any, period: Any, measure_name: Any = None
+    ) -> float:
+        """The bucket's share of the period's total, a fraction 0–1 (spec §3, Shares).
+        Raises QueryError for an empty period or a zero total."""
+        bd, _ = self._find(dimension_name, bucket, period, measure_name)
+        if not bd.total:
+            raise QueryError(
+                "zero-total", f"the total {bd.measure} of {bd.period} is 0, so a share is undefined"
+            )
+        return self.value(dimension_name, bucket, period, measure_name) / bd.total
+
+    def _find(
+        self, dimension_name: Any, bucket: Any, period: Any, measure_name: Any
+    ) -> tuple[Breakdown, Bucket]:
+        bd = self.breakdown(dimension_name, period, measure_name)
+        plans = tuple(
+            p.code
+            for p in self.taxonomy.action_plans
+            if p.start <= bd.period.end and (p.end is None or p.end >= bd.period.start)
+        )
+        key = (bd.dimension, plans if bd.dimension == "priority" else ())
+        index = self._indexes.get(key)
+        if index is None:
+            index = self._indexes[key] = Index(
+                self.taxonomy, bd.dimension, bd.period, self.partner_names
+            )
+        return bd, index.resolve(bucket)
+
+    # -- co-financing ----------------------------------------------------------------
+    def cofinancing(self, period: Any) -> Breakdown:
+        """A period's funds split into the partners' contributions and ITU's co-financing
+        component (the seed report's "Co-financing arrangements" chart): buckets
+        ``partners`` and ``itu``, values in USD, shares fractions 0–1 of ``funds``
+        (spec §3, Measures: funds = partner_funds + itu_funds; a share is None when funds
+        are 0). Raises QueryError ``empty-period`` when no agreement was signed."""
+        p = parse_period(period)
+        if self.select(p).agreements.empty:
+            raise QueryError("empty-period", f"no agreements were signed in {p}")
+        values = (self.total(p, "partner_funds"), self.total(p, "itu_funds"))
+        total = self.total(p, "funds")
+        buckets = (
+            Bucket("partners", "partners", "Partners' component"),
+            Bucket("itu", "itu", "ITU component"),
+        )
+        shares = tuple((v / total) if total else None for v in values)
+        return Breakdown("cofinancing", "funds", p, buckets, values, total, shares)
+
+    # -- top partners ----------------------------------------------------------------
+    def top(self, n: Any, period: Any, measure_name: Any = None) -> list[TopRow]:
+        """The ``n`` partners with the largest value, descending, ties by name (spec §5,
+        RM_TOP); money measures list only partners with a contribution."""
+        count = _count(n)
+        bd = self.breakdown("partner", period, measure_name)
+        rows = [
+            (b, v)
+            for b, v in zip(bd.buckets, bd.values, strict=True)
+            if v or bd.measure not in MONEY
+        ][:count]
+        sel = self.select(bd.period)
+        con = sel.contributions
+        out = []
+        for b, v in rows:
+            mine = con[con["by"] == b.key]
+            out.append(
+                TopRow(
+                    b.key,
+                    b.label,
+                    v,
+                    signed_amounts(
+                        zip(
+                            mine["currency"],
+                            self._amounts.loc[mine.index],
+                            mine["usd_cents"],
+                            strict=True,
+                        )
+                    ),
+                )
+            )
+        return out
+
+
+def _count(n: Any) -> int:
+    if isinstance(n, list | tuple) and len(n) == 1:
+        n = n[0]
+    if isinstance(n, str) and n.strip().isdigit():
+        n = int(n.strip())
+    if (
+        isinstance(n, bool)
+        or not isinstance(n, int | float)
+        or n != n
+        or not float(n).is_integer()
+        or n < 1
+    ):
+        raise QueryError("bad-count", f"n must be a whole number of partners, 1 or more, not {n!r}")
+    return int(n)
+
+
+def _grouped(sel: Selection, d: str, m: str) -> pd.Series:
+    """Raw values (cents or counts) per bucket key, for the buckets present."""
+    level = DIMENSIONS[d]
+    if level == "agreement":
+        a = sel.agreements
+        keys = ["plan", "priority"] if d == "priority" else ["region"]
+        if m == "partners":
+            joined = sel.parties.merge(a[["agreement_id", *keys]], on="agreement_id")
+            s = joined.groupby(keys)["partner_id"].nunique()
+        elif m in MONEY:
+            col = {
+                "funds": "funds_cents",
+                "partner_funds": "partner_cents",
+                "itu_funds": "itu_cents",
+            }[m]
+            s = a.groupby(keys)[col].sum()
+        else:
+            s = (a[a["funded"]] if m == "funded_agreements" else a).groupby(keys).size()
+        if d == "priority":
+            s.index = s.index.to_flat_index()
+        return s
+    if level == "partner":
+        col = "partner_id" if d == "partner" else d
+        par = sel.parties
+        if m in ("funds", "partner_funds"):
+            return par.groupby(col)["own_cents"].sum()
+        if m == "partners":
+            return par.groupby(col)["partner_id"].nunique()
+        par = par[par["funded"]] if m == "funded_agreements" else par
+        return par.groupby(col)["agreement_id"].nunique()
+    con = sel.contributions
+    if m == "partner_funds":
+        con = con[~con["is_itu"]]
+    elif m == "itu_funds":
+        con = con[con["is_itu"]]
+    if m in MONEY:
+        return con.groupby("currency")["usd_cents"].sum()
+    if m == "partners":
+        return con[~con["is_itu"]].groupby("currency")["by"].nunique()
+    return con.groupby("currency")["agreement_id"].nunique()

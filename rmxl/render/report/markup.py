@@ -1,0 +1,179 @@
+"""The report as Markdown or HTML, and writing any format with its chart files.
+
+:func:`render_markdown` and :func:`render_html` draw a :class:`~rmxl.render.report.content.Report`;
+the docx renderer lives in :mod:`rmxl.render.report.docx`, the text one in
+:mod:`rmxl.render.report.text`. :func:`write_report` writes a format to a path, atomically
+(temporary file + ``os.replace``), with each chart as a PNG next to it
+(``<stem>-<chart name>.png``). No figure is computed here.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import os
+import tempfile
+from pathlib import Path
+
+from rmxl.render.report.content import Chart, Heading, Paragraph, Report, Table
+
+FORMATS = ("text", "markdown", "html", "docx")
+"""Formats of ``rmxl report --format``."""
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and
+    ``os.replace``, so readers never see a half-written file. Raises OSError."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def default_out(periods: list[str], fmt: str) -> Path:
+    """``report-<period>.<ext>`` in the current folder (``report-2023-01-to-2023-04.docx``).
+    Raises QueryError for a bad period."""
+    from rmxl.query.periods import parse_period
+    from rmxl.render.report.words import period_slug
+
+    ext = {"markdown": "md", "text": "txt"}.get(fmt, fmt)
+    return Path(f"report-{'-'.join(period_slug(parse_period(p)) for p in periods)}.{ext}")
+
+
+def chart_path(out: Path, chart: Chart) -> Path:
+    """Where a chart's PNG goes beside the report file ``out``."""
+    return out.with_name(f"{out.stem}-{chart.name}.png")
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _md_table(table: Table) -> list[str]:
+    rule = ["---:" if n else ":---" for n in table.numeric]
+    lines = [table.headers, tuple(rule), *table.rows]
+    return ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in lines]
+
+
+def render_markdown(report: Report, images: dict[str, str] | None = None) -> str:
+    """Markdown (CommonMark with GFM tables). ``images`` maps a chart name to the image
+    path to link; a chart without one is named in italics (its table carries the numbers)."""
+    out = [f"# {report.title}"]
+    for block in report.blocks:
+        if isinstance(block, Heading):
+            out += ["", f"{'#' * block.level} {block.text}"]
+        elif isinstance(block, Paragraph):
+            out += ["", block.text]
+        elif isinstance(block, Table):
+            out += ["", *_md_table(block)]
+        elif images and block.name in images:
+            out += ["", f"![{block.title}]({images[block.name]})"]
+        else:
+            out += ["", f"*Chart: {block.title}* (drawn with `--out`)"]
+    return "\n".join(out) + "\n"
+
+
+CSS = """body{font-family:Calibri,Arial,sans-serif;max-width:50em;margin:2em auto;color:#222}
+table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.25em .6em}
+th{background:#dce6f1}img{max-width:100%}figure{margin:1em 0}"""
+RIGHT = ' style="text-align:right"'
+
+
+def _html_table(table: Table) -> str:
+    """A table with inline alignment (mail clients and word processors drop <style>)."""
+
+    def row(cells: tuple[str, ...], tag: str) -> str:
+        bold = tag == "th" or cells[0] == "Total"
+        return (
+            "<tr>"
+            + "".join(
+                f"<{tag}{RIGHT if n else ''}>{'<b>' if bold and tag == 'td' else ''}"
+                f"{html.escape(c)}{'</b>' if bold and tag == 'td' else ''}</{tag}>"
+                for c, n in zip(cells, table.numeric, strict=True)
+            )
+            + "</tr>"
+        )
+
+    body = "\n".join(row(r, "td") for r in table.rows)
+    return (
+        '<table border="1" cellpadding="4">\n'
+        f"<thead>{row(table.headers, 'th')}</thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+    )
+
+
+def render_html(report: Report, pngs: dict[str, bytes]) -> str:
+    """A self-contained HTML page: the charts' PNGs (``pngs``: chart name → bytes)
+    embedded as data URIs, with the chart title as alternative text."""
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(report.title)}</title><style>{CSS}</style></head><body>",
+        f"<h1>{html.escape(report.title)}</h1>",
+    ]
+    for block in report.blocks:
+        if isinstance(block, Heading):
+            out.append(f"<h{block.level}>{html.escape(block.text)}</h{block.level}>")
+        elif isinstance(block, Paragraph):
+            out.append(f"<p>{html.escape(block.text)}</p>")
+        elif isinstance(block, Table):
+            out.append(_html_table(block))
+        elif block.name in pngs:
+            data = base64.b64encode(pngs[block.name]).decode("ascii")
+            alt = html.escape(block.title, quote=True)
+            out.append(f'<figure><img src="data:image/png;base64,{data}" alt="{alt}"></figure>')
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
+
+
+def render(report: Report, fmt: str, out: Path | None = None) -> tuple[bytes, dict[str, bytes]]:
+    """The report in ``fmt`` as bytes, and the PNG of each chart the format shows
+    (chart name → bytes; none for text, nor for markdown without ``out``)."""
+    from rmxl.render.report.text import render_text
+
+    if fmt == "text":
+        return (render_text(report) + "\n").encode(), {}
+    if fmt == "markdown" and out is None:
+        return render_markdown(report).encode(), {}
+    pngs = _pngs(report)
+    if fmt == "markdown":
+        assert out is not None
+        names = {c.name: chart_path(out, c).name for c in report.charts}
+        return render_markdown(report, names).encode(), pngs
+    if fmt == "html":
+        return render_html(report, pngs).encode(), pngs
+    if fmt == "docx":
+        from rmxl.render.report.docx import render_docx
+
+        return render_docx(report, pngs), pngs
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def _pngs(report: Report) -> dict[str, bytes]:
+    from rmxl.render.charts import png
+
+    return {c.name: png(c) for c in report.charts}
+
+
+def write_report(report: Report, fmt: str, out: Path) -> list[Path]:
+    """Write the report to ``out`` and each of its charts' PNG beside it (atomically,
+    charts first); returns the paths written, ``out`` first. Raises OSError."""
+    data, pngs = render(report, fmt, out)
+    written = []
+    for chart in report.charts:
+        if chart.name in pngs:
+            write_atomic(chart_path(out, chart), pngs[chart.name])
+            written.append(chart_path(out, chart))
+    write_atomic(out, data)
+    return [out, *written]

@@ -1,0 +1,324 @@
+"""Validate the ``agreements`` section (spec §2, agreements) and the ledger-wide warnings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from rmxl.diagnostics import Diagnostic, Source
+from rmxl.model import ITU, Agreement, Code, Contribution, Partner, Rates, Taxonomy
+from rmxl.read.files import LMap, LSeq
+from rmxl.validate import iso
+from rmxl.validate.checks import Checker, suggest
+
+AGREEMENT_KEYS = ("id", "title", "signed", "partners", "regions", "priorities")
+AGREEMENT_OPTIONAL = ("contributions", "countries", "reference", "notes")
+CONTRIBUTION_KEYS = ("by", "amount", "currency")
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One agreement record checked on its own: its id and where the id is written (None
+    when it has none), ``head`` (the record's shape and id diagnostics), ``body`` (the
+    rest), and the agreement when it passed every check."""
+
+    aid: str | None
+    aid_src: Source | None
+    head: tuple[Diagnostic, ...]
+    body: tuple[Diagnostic, ...]
+    agreement: Agreement | None
+
+
+@dataclass(frozen=True, slots=True)
+class FileAgreements:
+    """The agreement records of one file, each checked against the taxonomy, the partner
+    ids and the rates, but not against the other files (ids are unique ledger-wide:
+    :func:`agreements`). It depends on nothing else, so the loader may cache it per file
+    content and context (docs/performance.md)."""
+
+    records: tuple[Checked, ...]
+    named: frozenset[str]
+    """Every partner id the file's agreement records name, valid or not."""
+
+
+def check_file(
+    items: list[tuple[Any, Source]],
+    section_diags: list[Diagnostic],
+    tax: Taxonomy | None,
+    partners: Collection[str],
+    rates: Rates,
+) -> FileAgreements:
+    """Check each agreement record of one file (``section_diags``: the file's section-level
+    problems, kept with it). ``partners`` are the ids defined in the ledger."""
+    out = [Checked(None, None, tuple(section_diags), (), None)] if section_diags else []
+    named: set[str] = set()
+    for item, src in items:
+        ck = Checker()
+        m = ck.record(item, src, "agreement", AGREEMENT_KEYS, AGREEMENT_OPTIONAL)
+        if m is None:
+            out.append(Checked(None, None, tuple(ck.diags), (), None))
+            continue
+        names = m.get("partners")
+        named.update(
+            [names]
+            if isinstance(names, str)
+            else [n for n in names if isinstance(n, str)]
+            if isinstance(names, LSeq)
+            else []
+        )
+        aid = ck.text(m, "id", "agreement")
+        head = tuple(ck.diags)
+        ck.diags.clear()
+        agreement = _agreement(ck, m, aid or "?", tax, partners, rates)
+        ok = agreement if not head and not ck.diags else None
+        src_id = m.val_src("id") if aid is not None else None
+        out.append(Checked(aid, src_id, head, tuple(ck.diags), ok))
+    return FileAgreements(tuple(out), frozenset(named))
+
+
+def agreements(ck: Checker, files: list[FileAgreements]) -> list[Agreement]:
+    """The agreements of every file, in order, that passed every check; an id defined twice
+    (in one file or two) is an error naming both places, and the second record is not
+    checked further (spec §1)."""
+    out: list[Agreement] = []
+    seen: dict[str, Source] = {}
+    for f in files:
+        for r in f.records:
+            ck.diags.extend(r.head)
+            if r.aid is not None and r.aid_src is not None:
+                if r.aid in seen:
+                    ck.err(
+                        "duplicate-id",
+                        f"agreement {r.aid!r} is defined twice (first at {seen[r.aid]})",
+                        r.aid_src,
+                    )
+                    continue
+                seen[r.aid] = r.aid_src
+            ck.diags.extend(r.body)
+            if r.agreement is not None:
+                out.append(r.agreement)
+    return out
+
+
+def _labels(values: tuple[Code, ...]) -> dict[str, str]:
+    """Label → code, so a label written where a code belongs suggests the code."""
+    return {c.label: c.code for c in values}
+
+
+def _agreement(
+    ck: Checker, m: LMap, aid: str, tax: Taxonomy | None, partners: Collection[str], rates: Rates
+) -> Agreement | None:
+    what = f"agreement {aid}"
+    title = ck.text(m, "title", what)
+    signed = ck.date(m, "signed", what)
+    prt = ck.text_list(m, "partners", what, nonempty=True)
+    regions = ck.text_list(m, "regions", what, nonempty=True)
+    prios = ck.text_list(m, "priorities", what, nonempty=True)
+    countries = ck.text_list(m, "countries", what, nonempty=False) or []
+    reference = ck.text(m, "reference", what, required=False)
+    notes = ck.text(m, "notes", what, required=False)
+    for pid, psrc in prt or []:
+        if pid not in partners:
+            ck.err(
+                "unknown-partner", f"{what}: unknown partner {pid!r}", psrc, suggest(pid, partners)
+            )
+    for code, csrc in countries:
+        if code not in iso.countries():
+            ck.err(
+                "unknown-country",
+                f"{what}: unknown country code {code!r}",
+                csrc,
+                suggest(code.upper(), iso.countries()),
+            )
+    plan_code = ""
+    if tax is not None:
+        for code, rsrc in regions or []:
+            if tax.regions.get(code) is None:
+                ck.err(
+                    "unknown-region",
+                    f"{what}: unknown region {code!r}",
+                    rsrc,
+                    suggest(code, tax.regions.codes(), _labels(tax.regions.values)),
+                )
+        plan_code = _priorities(ck, what, tax, signed, prios or [], m)
+    party_ids = [p for p, _ in prt or []]
+    contributions = _contributions(
+        ck, m, what, party_ids if prt is not None else None, signed, rates
+    )
+    if None in (title, signed, prt, regions, prios, contributions):
+        return None
+    assert title is not None and signed is not None and contributions is not None
+    return Agreement(
+        aid,
+        title,
+        signed,
+        tuple(party_ids),
+        tuple(c for c, _ in regions or []),
+        tuple(c for c, _ in prios or []),
+        plan_code,
+        tuple(contributions),
+        tuple(c for c, _ in countries),
+        reference,
+        notes,
+        m.src(),
+    )
+
+
+def _priorities(
+    ck: Checker,
+    what: str,
+    tax: Taxonomy,
+    signed: dt.date | None,
+    prios: list[tuple[str, Source]],
+    m: LMap,
+) -> str:
+    if signed is None:
+        return ""
+    plan = tax.plan_on(signed)
+    if plan is None:
+        ck.err(
+            "no-action-plan",
+            f"{what}: no action plan is in force on {signed}",
+            m.val_src("signed"),
+            "check the date, or add the plan to the taxonomy",
+        )
+        return ""
+    codes = plan.priorities.codes()
+    for code, psrc in prios:
+        if code in codes:
+            continue
+        other = [p for p in tax.action_plans if p.priorities.get(code) is not None]
+        if other:
+            ck.err(
+                "priority-wrong-plan",
+                f"{what}: priority {code!r} belongs to "
+                f"{other[0].code!r}, but {plan.code!r} is in force on {signed}",
+                psrc,
+                suggest(code, codes, _labels(plan.priorities.values)),
+            )
+        else:
+            ck.err(
+                "unknown-priority",
+                f"{what}: unknown thematic priority {code!r} of {plan.code!r}",
+                psrc,
+                suggest(code, codes, _labels(plan.priorities.values)),
+            )
+    return plan.code
+
+
+def _contributions(
+    ck: Checker,
+    m: LMap,
+    what: str,
+    party_ids: list[str] | None,
+    signed: dt.date | None,
+    rates: Rates,
+) -> list[Contribution] | None:
+    value = m.get("contributions")
+    if value is None:
+        return []
+    if not isinstance(value, LSeq):
+        ck.err(
+            "wrong-type",
+            f"{what}: 'contributions' must be a list",
+            m.val_src("contributions"),
+            "write - {by: partner-id, amount: 1000, currency: USD}",
+        )
+        return None
+    out: list[Contribution] = []
+    ok = True
+    for i, item in enumerate(value):
+        c = ck.record(item, value.item_src(i), f"{what} contribution", CONTRIBUTION_KEYS, ())
+        if c is None:
+            ok = False
+            continue
+        by = ck.text(c, "by", what)
+        amount = ck.positive(c, "amount", f"{what} contribution", "bad-amount")
+        currency = ck.text(c, "currency", what)
+        if by is not None and by != ITU and party_ids is not None and by not in party_ids:
+            ck.err(
+                "contributor-not-partner",
+                f"{what}: contributor {by!r} is not one of the agreement's partners",
+                c.val_src("by"),
+                suggest(by, [*(party_ids or []), ITU]),
+            )
+            by = None
+        if currency is not None and currency not in iso.currencies():
+            ck.err(
+                "unknown-currency",
+                f"{what}: unknown currency {currency!r}",
+                c.val_src("currency"),
+                suggest(currency.upper(), iso.currencies(), prefer=[*rates.table, "USD"]),
+            )
+            currency = None
+        elif currency is not None and signed is not None and rates.lookup(currency, signed) is None:
+            ck.err(
+                "rate-missing",
+                f"{what}: no {currency} rate effective on or before {signed}",
+                c.val_src("currency"),
+                f"add a rate for {currency} dated {signed.replace(day=1)} or earlier to rates",
+            )
+            currency = None
+        if by is None or amount is None or currency is None:
+            ok = False
+            continue
+        out.append(Contribution(by, amount, currency, c.src()))
+    return out if ok else None
+
+
+def warnings(
+    ck: Checker,
+    agreements: list[Agreement],
+    partners: dict[str, Partner],
+    rates: Rates,
+    today: dt.date,
+    stale_days: int,
+    named: Collection[str] | None = None,
+) -> None:
+    """The warnings of the catalogue: stale rate, possible double entry, future date, and
+    unused partner — a partner no agreement record names (``named``; None when a file
+    could not be read, so that warning is not given)."""
+    seen: dict[tuple[str, dt.date, Decimal, str], Agreement] = {}
+    for a in agreements:
+        if a.signed > today:
+            ck.err(
+                "future-date",
+                f"agreement {a.id}: signed {a.signed} is in the future",
+                a.source,
+                "check the year",
+            )
+        for c in a.contributions:
+            if c.currency != "USD":
+                entry = rates.lookup(c.currency, a.signed)
+                if entry is not None and (a.signed - entry[0]).days > stale_days:
+                    ck.err(
+                        "rate-stale",
+                        f"agreement {a.id}: the {c.currency} rate of "
+                        f"{entry[0]} is {(a.signed - entry[0]).days} days old on "
+                        f"{a.signed}",
+                        c.source,
+                        f"add the {c.currency} rate in force in {a.signed:%B %Y}",
+                    )
+            if c.by == ITU:
+                continue
+            key = (c.by, a.signed, c.amount, c.currency)
+            if key in seen and seen[key].id != a.id:
+                ck.err(
+                    "possible-duplicate",
+                    f"agreement {a.id} has the same partner, date "
+                    f"and amount as {seen[key].id} ({seen[key].source})",
+                    c.source,
+                    "check it is not entered twice",
+                )
+            seen.setdefault(key, a)
+    for pid, p in partners.items():
+        if named is not None and named and pid not in named:
+            ck.err(
+                "unused-partner",
+                f"partner {pid!r} is named by no agreement",
+                p.source,
+                "remove it, or check the agreements' partner ids",
+            )

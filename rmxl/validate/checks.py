@@ -1,0 +1,221 @@
+"""Field checks shared by the validators: types, required and unknown keys, hints.
+
+Each check appends a :class:`~rmxl.diagnostics.Diagnostic` pointing at the value at fault
+and returns the checked value, or None when it is unusable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+from rmxl.diagnostics import Diagnostic, Source, make
+from rmxl.read.files import BadDate, LMap, LSeq
+
+
+def suggest(
+    value: str,
+    choices: Iterable[str],
+    aliases: Mapping[str, str] | None = None,
+    prefer: Iterable[str] = (),
+) -> str:
+    """``"did you mean 'africa'?"`` for the closest choice (case-insensitive), or the list
+    of choices. ``aliases`` (e.g. label → code) are matched too but the code is suggested
+    (``Asia-Pacific`` → ``'asia-pacific'``); ``prefer`` (e.g. the ledger's own currencies)
+    is tried first, so ``CHX`` suggests ``CHF`` rather than ``CHW``."""
+    # a set has no order of its own: sort it, so the hint is the same on every run
+    options = (
+        sorted(choices) if isinstance(choices, set | frozenset) else list(dict.fromkeys(choices))
+    )
+    v = str(value).strip().lower()
+    for pool in ([p for p in prefer], options):
+        low = {c.lower(): c for c in pool}
+        low.update({a.lower(): c for a, c in (aliases or {}).items() if c in pool})
+        if v in low:
+            return f"did you mean {low[v]!r}?"
+        close = difflib.get_close_matches(v, list(low), n=1, cutoff=0.6)
+        if close:
+            return f"did you mean {low[close[0]]!r}?"
+    shown = ", ".join(options[:8]) + (", …" if len(options) > 8 else "")
+    return f"expected one of: {shown}" if options else ""
+
+
+def type_name(v: Any) -> str:
+    if isinstance(v, LMap):
+        return "a mapping"
+    if isinstance(v, LSeq):
+        return "a list"
+    if isinstance(v, bool):
+        return "a boolean"
+    if v is None:
+        return "empty"
+    if isinstance(v, int | float):
+        return "a number"
+    if isinstance(v, dt.date | BadDate):
+        return "a date"
+    return "text"
+
+
+class Checker:
+    """Collects diagnostics while records are checked."""
+
+    def __init__(self) -> None:
+        self.diags: list[Diagnostic] = []
+
+    def err(self, code: str, message: str, source: Source | None, hint: str = "") -> None:
+        self.diags.append(make(code, message, source, hint))
+
+    def record(
+        self, value: Any, src: Source, what: str, required: Sequence[str], optional: Sequence[str]
+    ) -> LMap | None:
+        """Check that ``value`` is a mapping with the ``required`` keys and no unknown key
+        (keys starting with ``x_`` are kept and ignored, spec §2)."""
+        if not isinstance(value, LMap):
+            self.err("wrong-type", f"{what} must be a mapping, not {type_name(value)}", src)
+            return None
+        allowed = (*required, *optional)
+        for key in value:
+            if isinstance(key, str) and (key in allowed or key.startswith("x_")):
+                continue
+            hint = suggest(str(key), allowed) + " (keys starting with x_ are ignored)"
+            if isinstance(key, int):  # {amount: 1,000} reads as amount: 1 and a key 000
+                hint = (
+                    "inside {…} a comma separates entries: write amounts without "
+                    "thousands separators (1000000 or 1_000_000)"
+                )
+            self.err("unknown-key", f"unknown key {str(key)!r} in {what}", value.key_src(key), hint)
+        for key in required:
+            if key not in value:
+                self.err("missing-key", f"{what} has no {key!r}", value.src(), f"add '{key}:'")
+        return value
+
+    def text(self, m: LMap, key: str, what: str, required: bool = True) -> str | None:
+        v = m.get(key)
+        if v is None:
+            if required and key in m:
+                self.err("wrong-type", f"{what}: {key!r} is empty", m.val_src(key))
+            return None
+        if isinstance(v, str):
+            if required and not v.strip():
+                self.err("wrong-type", f"{what}: {key!r} is blank", m.val_src(key))
+                return None
+            return v
+        if isinstance(v, int | float) and not isinstance(v, bool) and not required:
+            return str(v)
+        self.err(
+            "wrong-type",
+            f"{what}: {key!r} must be text, not {type_name(v)}",
+            m.val_src(key),
+            "quote it",
+        )
+        return None
+
+    def date(self, m: LMap, key: str, what: str) -> dt.date | None:
+        v = m.get(key)
+        if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+            return v
+        if key not in m:
+            return None
+        if isinstance(v, BadDate):
+            self.err(
+                "bad-date",
+                f"{what}: {key} {v.text!r} is not a date: {v.reason}",
+                m.val_src(key),
+                "write an existing date as YYYY-MM-DD",
+            )
+        elif isinstance(v, str):
+            self.err(
+                "bad-date",
+                f"{what}: {key} {v!r} is not a date",
+                m.val_src(key),
+                "write the date as YYYY-MM-DD, unquoted (e.g. 2022-03-14)",
+            )
+        else:
+            self.err(
+                "wrong-type",
+                f"{what}: {key} must be a date, not {type_name(v)}",
+                m.val_src(key),
+                "write the date as YYYY-MM-DD",
+            )
+        return None
+
+    def text_list(
+        self, m: LMap, key: str, what: str, nonempty: bool
+    ) -> list[tuple[str, Source]] | None:
+        """A list of strings (a lone string is accepted as a one-item list)."""
+        if key not in m:
+            return None
+        v = m[key]
+        if isinstance(v, str):
+            return [(v, m.val_src(key))]
+        if v is None and not nonempty:
+            return []
+        if not isinstance(v, LSeq):
+            self.err(
+                "wrong-type",
+                f"{what}: {key!r} must be a list, not {type_name(v)}",
+                m.val_src(key),
+                f"write e.g. {key}: [a, b]",
+            )
+            return None
+        if nonempty and not v:
+            self.err("empty-list", f"{what}: {key!r} needs at least one entry", m.val_src(key))
+            return None
+        out: list[tuple[str, Source]] = []
+        seen: set[str] = set()
+        for i, item in enumerate(v):
+            if not isinstance(item, str):
+                self.err(
+                    "wrong-type",
+                    f"{what}: {key!r} entries must be text, not {type_name(item)}",
+                    v.item_src(i),
+                    "quote it",
+                )
+                continue
+            if item in seen:
+                self.err(
+                    "duplicate-reference",
+                    f"{what}: {item!r} is listed twice in {key!r}",
+                    v.item_src(i),
+                )
+                continue
+            seen.add(item)
+            out.append((item, v.item_src(i)))
+        return out
+
+    def positive(self, m: LMap, key: Any, what: str, code: str) -> Decimal | None:
+        """A positive, finite number, as an exact Decimal of what was written."""
+        v = m.get(key)
+        if key not in m:
+            return None
+        src = m.val_src(key)
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            hint = "write digits only, e.g. 1000000 or 1_000_000" if isinstance(v, str) else ""
+            shown = "" if v is None else f" {str(v)!r:.40}"
+            self.err(code, f"{what}: {key} must be a number, not {type_name(v)}{shown}", src, hint)
+            return None
+        if isinstance(v, float) and not math.isfinite(v):
+            self.err(
+                code,
+                f"{what}: {key} is not a finite number (it reads as {v})",
+                src,
+                "write the amount in digits; .nan, .inf and numbers beyond 1e308 are refused",
+            )
+            return None
+        if v <= 0:
+            self.err(code, f"{what}: {key} {v} must be greater than 0", src)
+            return None
+        d = Decimal(v) if isinstance(v, int) else Decimal(repr(v))
+        if d.adjusted() > 15:
+            self.err(
+                code,
+                f"{what}: {key} {v} is implausibly large",
+                src,
+                "amounts above 10^15 are refused",
+            )
+            return None
+        return d

@@ -1,0 +1,269 @@
+"""Validate: located YAML trees → a :class:`~rmxl.model.Ledger` plus diagnostics.
+
+Stage 2 of the pipeline. Implements every rule of spec §1–2: sections, required and
+unknown keys (``x_`` keys allowed), types, ids unique across the whole ledger, references
+to partners and taxonomy codes, the thematic priority belonging to the action plan in
+force on the signed date, ISO 4217 currencies and ISO 3166-1 alpha-2 countries, positive
+finite amounts, contributors that are partners of the agreement (or ``ITU``), and an
+exchange rate effective on or before the signed date. All problems are collected; none is
+raised. Warnings: stale rates, likely double entries, future dates, unused partners.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rmxl.diagnostics import Diagnostic, Source
+from rmxl.model import Ledger, Partner, Rates, Taxonomy
+from rmxl.read.files import LedgerFile, LMap, LSeq
+from rmxl.validate import iso
+from rmxl.validate.agreements import FileAgreements, agreements, check_file, warnings
+from rmxl.validate.checks import Checker, suggest, type_name
+from rmxl.validate.taxonomy import taxonomy as check_taxonomy
+
+SECTIONS = ("taxonomy", "partners", "rates", "agreements")
+PARTNER_KEYS = ("id", "name", "type")
+PARTNER_OPTIONAL = ("membership", "country")
+STALE_DAYS = 62
+_ID_RE = re.compile(r"^[a-z0-9-]+$")
+
+
+def sections(ck: Checker, files: list[LedgerFile]) -> dict[str, list[tuple[Any, Source]]]:
+    """Group every file's top-level sections by name; other keys are ``unknown-section``."""
+    out: dict[str, list[tuple[Any, Source]]] = defaultdict(list)
+    for f in files:
+        if f.data is None:
+            continue
+        for key, value in f.data.items():
+            if key in SECTIONS:
+                out[key].append((value, f.data.val_src(key)))
+            else:
+                ck.err(
+                    "unknown-section",
+                    f"unknown section {str(key)!r}",
+                    f.data.key_src(key),
+                    suggest(str(key), SECTIONS),
+                )
+    return out
+
+
+def records(ck: Checker, parts: list[tuple[Any, Source]], what: str) -> list[tuple[Any, Source]]:
+    """The items of list sections (``partners:``, ``agreements:``) with their sources."""
+    out: list[tuple[Any, Source]] = []
+    for value, src in parts:
+        if value is None:
+            continue
+        if not isinstance(value, LSeq):
+            ck.err(
+                "wrong-type",
+                f"section {what!r} must be a list, not {type_name(value)}",
+                src,
+                "write each record as '- id: …'",
+            )
+            continue
+        out.extend((item, value.item_src(i)) for i, item in enumerate(value))
+    return out
+
+
+def partners(
+    ck: Checker, items: list[tuple[Any, Source]], tax: Taxonomy | None
+) -> dict[str, Partner]:
+    out: dict[str, Partner] = {}
+    types = tax.partner_types.codes() if tax else ()
+    members = tax.membership.codes() if tax else ()
+    for item, src in items:
+        m = ck.record(item, src, "partner", PARTNER_KEYS, PARTNER_OPTIONAL)
+        if m is None:
+            continue
+        pid = ck.text(m, "id", "partner")
+        name = ck.text(m, "name", "partner")
+        ptype = ck.text(m, "type", "partner")
+        membership = ck.text(m, "membership", "partner", required=False)
+        country = ck.text(m, "country", "partner", required=False)
+        ok = pid is not None and name is not None and ptype is not None
+        if pid is not None and not _ID_RE.match(pid):
+            ck.err(
+                "bad-id",
+                f"partner id {pid!r} must use a-z, 0-9 and '-' only",
+                m.val_src("id"),
+                f"e.g. {re.sub(r'[^a-z0-9-]+', '-', pid.lower())!r}",
+            )
+            ok = False
+        elif pid is not None and pid in out:
+            ck.err(
+                "duplicate-id",
+                f"partner {pid!r} is defined twice (first at {out[pid].source})",
+                m.val_src("id"),
+            )
+            continue
+        if tax and ptype is not None and ptype not in types:
+            ck.err(
+                "unknown-partner-type",
+                f"unknown partner type {ptype!r}",
+                m.val_src("type"),
+                suggest(ptype, types),
+            )
+            ok = False
+        if tax and membership is not None and membership not in members:
+            ck.err(
+                "unknown-membership",
+                f"unknown membership category {membership!r}",
+                m.val_src("membership"),
+                suggest(membership, members),
+            )
+            ok = False
+        if country is not None and country not in iso.countries():
+            ck.err(
+                "unknown-country",
+                f"unknown country code {country!r}",
+                m.val_src("country"),
+                suggest(country.upper(), iso.countries()),
+            )
+            ok = False
+        if ok:
+            assert pid and name and ptype
+            out[pid] = Partner(pid, name, ptype, membership, country, m.src())
+    return out
+
+
+def rates(ck: Checker, parts: list[tuple[Any, Source]]) -> Rates:
+    """``{CUR: {date: rate}}`` mappings from all files; the same currency and date twice is
+    an error (spec §2, rates)."""
+    table: dict[str, dict[dt.date, tuple[Decimal, Source]]] = defaultdict(dict)
+    for value, src in parts:
+        if value is None:
+            continue
+        if not isinstance(value, LMap):
+            ck.err(
+                "wrong-type",
+                f"section 'rates' must be a mapping, not {type_name(value)}",
+                src,
+                "write CUR: {YYYY-MM-DD: rate}",
+            )
+            continue
+        for cur, entries in value.items():
+            csrc = value.key_src(cur)
+            if not isinstance(cur, str) or cur not in iso.currencies() or cur == "USD":
+                hint = (
+                    "USD needs no rate"
+                    if cur == "USD"
+                    else suggest(str(cur).upper(), iso.currencies())
+                )
+                ck.err(
+                    "unknown-currency",
+                    f"rates: {cur!r} is not an ISO 4217 currency to convert",
+                    csrc,
+                    hint,
+                )
+                continue
+            if not isinstance(entries, LMap):
+                ck.err(
+                    "wrong-type",
+                    f"rates for {cur} must map dates to rates",
+                    value.val_src(cur),
+                    "write e.g. 2022-01-01: 0.921",
+                )
+                continue
+            for day, _rate in entries.items():
+                dsrc = entries.key_src(day)
+                if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+                    ck.err(
+                        "bad-date",
+                        f"rates for {cur}: {str(day)!r} is not a date",
+                        dsrc,
+                        "write the effective date as YYYY-MM-DD",
+                    )
+                    continue
+                if day in table[cur]:
+                    ck.err(
+                        "duplicate-id",
+                        f"rate for {cur} on {day} is given twice (first at {table[cur][day][1]})",
+                        dsrc,
+                    )
+                    continue
+                value_ok = ck.positive(entries, day, f"rates for {cur}", "bad-rate")
+                if value_ok is not None:
+                    table[cur][day] = (value_ok, entries.val_src(day))
+    return Rates({c: tuple(sorted((d, r) for d, (r, _) in e.items())) for c, e in table.items()})
+
+
+def _agreement_files(
+    files: list[LedgerFile],
+    parts: list[tuple[Any, Source]],
+    tax: Taxonomy | None,
+    defined: set[str],
+    rts: Rates,
+    checked: dict[str, FileAgreements] | None,
+) -> list[FileAgreements]:
+    """Each file's agreement records checked on their own, in file order: taken from
+    ``LedgerFile.checked`` when the loader had them cached, else checked now (and put in
+    ``checked`` by display path, for the loader to cache)."""
+    by_file: dict[str, list[tuple[Any, Source]]] = defaultdict(list)
+    for value, src in parts:
+        by_file[src.file].append((value, src))
+    out = []
+    for f in files:
+        if f.checked is not None:
+            out.append(f.checked)
+        elif f.path in by_file:
+            local = Checker()
+            items = records(local, by_file[f.path], "agreements")
+            group = check_file(items, local.diags, tax, defined, rts)
+            out.append(group)
+            if checked is not None:
+                checked[f.path] = group
+    return out
+
+
+def validate(
+    files: list[LedgerFile],
+    root: Path,
+    today: dt.date | None = None,
+    complete: bool = True,
+    checked: dict[str, FileAgreements] | None = None,
+) -> tuple[Ledger | None, list[Diagnostic]]:
+    """Check the records of every file and build the :class:`Ledger`.
+
+    Returns ``(ledger, diagnostics)`` sorted by file, line, column; the ledger is None when
+    the taxonomy itself is unusable. A ledger returned alongside errors holds only the
+    records that passed and must not be used for figures (see :func:`rmxl.pipeline.load.load`).
+    ``complete`` is False when a file could not be read or parsed: warnings that judge the
+    ledger as a whole (an unused partner) are then not given, as they would be false.
+    ``checked`` (a dict) receives each file's :class:`FileAgreements` checked in this
+    call; a ``LedgerFile`` whose ``checked`` is set is taken as it is (its tree unread).
+    """
+    ck = Checker()
+    parts = sections(ck, files)
+    tax_sections = [v for v, _ in parts.get("taxonomy", []) if isinstance(v, LMap)]
+    for v, src in parts.get("taxonomy", []):
+        if not isinstance(v, LMap):
+            ck.err("wrong-type", f"section 'taxonomy' must be a mapping, not {type_name(v)}", src)
+    tax = check_taxonomy(ck, tax_sections) if parts.get("taxonomy") else None
+    if not parts.get("taxonomy") and files:
+        ck.err(
+            "taxonomy-missing",
+            "the ledger has no taxonomy section",
+            None,
+            "add taxonomy.yaml (see the ledger format)",
+        )
+    partner_items = records(ck, parts.get("partners", []), "partners")
+    prt = partners(ck, partner_items, tax)
+    rts = rates(ck, parts.get("rates", []))
+    # a partner defined with an error of its own is still defined: agreements naming it
+    # must not add a misleading "unknown partner"
+    defined = set(prt) | {
+        i["id"] for i, _ in partner_items if isinstance(i, LMap) and isinstance(i.get("id"), str)
+    }
+    groups = _agreement_files(files, parts.get("agreements", []), tax, defined, rts, checked)
+    agr = agreements(ck, groups)
+    if tax is not None:
+        named = frozenset().union(*(g.named for g in groups)) if complete else None
+        warnings(ck, agr, prt, rts, today or dt.date.today(), STALE_DAYS, named)
+    diags = sorted(ck.diags, key=Diagnostic.sort_key)
+    ledger = Ledger(root, tax, prt, rts, tuple(agr)) if tax is not None else None
+    return ledger, diags

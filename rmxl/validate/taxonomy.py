@@ -1,0 +1,173 @@
+"""Validate the ``taxonomy`` section (spec §2, taxonomy) into a :class:`Taxonomy`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from rmxl.diagnostics import Source
+from rmxl.model import MULTI, NONE, ActionPlan, Code, Taxonomy, Vocabulary
+from rmxl.read.files import LMap, LSeq
+from rmxl.validate.checks import Checker
+
+VOCABULARIES = ("regions", "partner_types", "membership", "action_plans")
+
+
+def vocabulary(
+    ck: Checker,
+    value: Any,
+    src: Source,
+    what: str,
+    multi: bool,
+    iati: bool = False,
+    field: str = "values",
+) -> Vocabulary | None:
+    """A ``{values: [{code, label}], multi_label?}`` mapping (or ``priorities`` of a plan)."""
+    optional = ("multi_label",) if multi else ()
+    m = ck.record(value, src, what, (field,), optional)
+    if m is None:
+        return None
+    items = m.get(field)
+    if not isinstance(items, LSeq) or not items:
+        if field in m:
+            ck.err("wrong-type", f"{what}: {field!r} must be a non-empty list", m.val_src(field))
+        return None
+    codes: list[Code] = []
+    seen: dict[str, Source] = {}
+    for i, item in enumerate(items):
+        one = ck.record(
+            item, items.item_src(i), f"{what} entry", ("code", "label"), ("iati",) if iati else ()
+        )
+        if one is None:
+            continue
+        code = ck.text(one, "code", what)
+        label = ck.text(one, "label", what)
+        if code is None or label is None:
+            continue
+        reserved = {MULTI, NONE}
+        if code.strip().lower() in reserved:
+            ck.err(
+                "duplicate-id",
+                f"{what}: code {code!r} is reserved for a built-in bucket",
+                one.val_src("code"),
+            )
+            continue
+        if code in seen:
+            ck.err(
+                "duplicate-id",
+                f"{what}: code {code!r} defined twice (first at {seen[code]})",
+                one.val_src("code"),
+            )
+            continue
+        seen[code] = one.val_src("code")
+        codes.append(Code(code, label, ck.text(one, "iati", what, required=False)))
+    multi_label = ck.text(m, "multi_label", what, required=False) if multi else None
+    return Vocabulary(tuple(codes), multi_label)
+
+
+def action_plans(ck: Checker, value: Any, src: Source) -> tuple[ActionPlan, ...]:
+    """The list of action plans; periods must not overlap and only the last may be open."""
+    if not isinstance(value, LSeq) or not value:
+        ck.err("wrong-type", "taxonomy: 'action_plans' must be a non-empty list", src)
+        return ()
+    plans: list[tuple[ActionPlan, Source]] = []
+    seen: set[str] = set()
+    for i, item in enumerate(value):
+        what = "action plan"
+        m = ck.record(
+            item,
+            value.item_src(i),
+            what,
+            ("code", "label", "from", "multi_label", "priorities"),
+            ("to",),
+        )
+        if m is None:
+            continue
+        code, label = ck.text(m, "code", what), ck.text(m, "label", what)
+        start, end = ck.date(m, "from", what), ck.date(m, "to", what)
+        multi_label = ck.text(m, "multi_label", what)
+        prios = vocabulary(
+            ck,
+            _as_values(m.get("priorities")),
+            m.val_src("priorities"),
+            f"action plan {code} priorities",
+            multi=False,
+        )
+        if None in (code, label, start, multi_label, prios):
+            continue
+        assert code and label and start and multi_label and prios
+        if code in seen:
+            ck.err("duplicate-id", f"action plan {code!r} defined twice", m.val_src("code"))
+            continue
+        seen.add(code)
+        if end is not None and end < start:
+            ck.err(
+                "plan-dates",
+                f"action plan {code!r} ends ({end}) before it starts ({start})",
+                m.val_src("to"),
+            )
+            continue
+        plans.append((ActionPlan(code, label, start, end, multi_label, prios), m.val_src("from")))
+    plans.sort(key=lambda p: p[0].start)
+    for (a, _), (b, bsrc) in itertools.pairwise(plans):
+        a_end = a.end or dt.date.max
+        if b.start <= a_end:
+            ck.err(
+                "plan-overlap",
+                f"action plans {a.code!r} and {b.code!r} are both in force on {b.start}",
+                bsrc,
+                f"end {a.code!r} before {b.start}",
+            )
+    return tuple(p for p, _ in plans)
+
+
+def _as_values(priorities: Any) -> Any:
+    """Plans list priorities directly; present them as a vocabulary ``{values: [...]}``."""
+    if isinstance(priorities, LSeq):
+        wrapper = LMap(priorities.file, priorities.pos)
+        wrapper["values"] = priorities
+        wrapper.key_pos["values"] = wrapper.val_pos["values"] = priorities.pos
+        return wrapper
+    return priorities
+
+
+def taxonomy(ck: Checker, sections: list[LMap]) -> Taxonomy | None:
+    """Merge the ``taxonomy`` sections of all files; each vocabulary is given once."""
+    parts: dict[str, tuple[Any, Source]] = {}
+    for sec in sections:
+        m = ck.record(sec, sec.src(), "taxonomy", (), VOCABULARIES)
+        if m is None:
+            continue
+        for key in VOCABULARIES:
+            if key not in m:
+                continue
+            if key in parts:
+                ck.err(
+                    "duplicate-section",
+                    f"taxonomy {key!r} is defined twice (first at {parts[key][1]})",
+                    m.key_src(key),
+                )
+                continue
+            parts[key] = (m[key], m.val_src(key))
+    missing = [k for k in VOCABULARIES if k not in parts]
+    if missing:
+        where = sections[0].src() if sections else None
+        ck.err(
+            "taxonomy-missing",
+            f"the taxonomy has no {', '.join(missing)}",
+            where,
+            "see the taxonomy section of the ledger format",
+        )
+        return None
+    regions = vocabulary(ck, *parts["regions"], "taxonomy regions", multi=True)
+    types = vocabulary(
+        ck, *parts["partner_types"], "taxonomy partner_types", multi=False, iati=True
+    )
+    membership = vocabulary(ck, *parts["membership"], "taxonomy membership", multi=False)
+    plans = action_plans(ck, *parts["action_plans"])
+    if regions is None or types is None or membership is None or not plans:
+        return None
+    if regions.multi_label is None:
+        regions = Vocabulary(regions.values, "Multi-regions")
+    return Taxonomy(regions, types, membership, plans)

@@ -116,7 +116,7 @@ _KINDS = [
     _k(
         "unknown-section",
         "Unknown section",
-        "Top-level keys are taxonomy, partners, rates and agreements.",
+        "Top-level keys are taxonomy, partners, rates, agreements and reporting_org.",
     ),
     _k(
         "unknown-key",
@@ -171,6 +171,12 @@ _KINDS = [
     _k("unknown-country", "Unknown country", "Not an ISO 3166-1 alpha-2 country code."),
     _k("unknown-currency", "Unknown currency", "Not an ISO 4217 currency code."),
     _k(
+        "unknown-iati-type",
+        "Unknown IATI organisation type",
+        "Not a code of the IATI OrganisationType codelist (10 Government, 40 Multilateral, "
+        "70 Private Sector, 80 Academic…; see docs/ledger-format.md).",
+    ),
+    _k(
         "duplicate-reference",
         "Listed twice",
         "A partner, region or priority is listed twice in one agreement.",
@@ -178,6 +184,12 @@ _KINDS = [
     # money
     _k("bad-amount", "Invalid amount", "Amounts are positive, finite numbers."),
     _k("bad-rate", "Invalid rate", "Rates are positive, finite numbers of currency units per USD."),
+    _k(
+        "unknown-rate-source",
+        "Unknown rate source",
+        "A rate entry's source is un (UN operational rate of exchange) or ecb (ECB euro "
+        "reference rate, filled by rmxl rates fill).",
+    ),
     _k(
         "contributor-not-partner",
         "Contributor is not a partner",

@@ -21,6 +21,10 @@ ITU = "ITU"
 MULTI = "multi"
 """Code of the multi bucket (spec §3): an agreement with 2+ regions or priorities."""
 
+RATE_SOURCES = ("un", "ecb")
+"""Sources of a rate entry: the UN operational rates of exchange (the default) and the ECB
+euro reference rates (``rmxl rates fill --source ecb``; docs/ledger-format.md, rates)."""
+
 NONE = "none"
 """Code of the membership (and country) bucket of partners without one (spec §3)."""
 
@@ -125,6 +129,13 @@ class Rates:
     """Operational rates of exchange: units of currency per 1 USD, effective from a date."""
 
     table: dict[str, tuple[tuple[dt.date, Decimal], ...]] = field(default_factory=dict)
+    sources: dict[tuple[str, dt.date], str] = field(default_factory=dict)
+    """``(currency, effective) → source`` for entries written with one (``ecb``…);
+    an entry without is a UN operational rate (docs/ledger-format.md, rates)."""
+
+    def source(self, currency: str, day: dt.date) -> str:
+        """The source code of an entry: ``un`` unless the ledger says otherwise."""
+        return self.sources.get((currency, day), RATE_SOURCES[0])
 
     def lookup(self, currency: str, day: dt.date) -> tuple[dt.date, Decimal] | None:
         """The entry with the latest effective date on or before ``day`` (spec §2, rates);
@@ -139,6 +150,16 @@ class Rates:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportingOrg:
+    """Who publishes the ledger's IATI file: IATI organisation identifier, name and IATI
+    organisation type code (docs/ledger-format.md, reporting_org)."""
+
+    ref: str
+    name: str
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
 class Ledger:
     """A validated ledger. ``partners`` keeps definition order; ``agreements`` keeps file
     order (files in sorted path order)."""
@@ -148,3 +169,4 @@ class Ledger:
     partners: dict[str, Partner]
     rates: Rates
     agreements: tuple[Agreement, ...]
+    reporting_org: ReportingOrg | None = None

@@ -6,7 +6,7 @@ message on standard error with exit status 1, and prints. No figure is computed 
 its commands to it.
 """
 
-from rmxl.cli import checks, outputs  # noqa: F401  (registers the commands)
+from rmxl.cli import checks, outputs, records  # noqa: F401  (registers the commands)
 from rmxl.cli.app import _terminate, main
 
 __all__ = ["_terminate", "main"]

@@ -19,14 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from rmxl.diagnostics import Diagnostic, Source
-from rmxl.model import Ledger, Partner, Rates, Taxonomy
+from rmxl.model import RATE_SOURCES, Ledger, Partner, Rates, Taxonomy
 from rmxl.read.files import LedgerFile, LMap, LSeq
 from rmxl.validate import iso
 from rmxl.validate.agreements import FileAgreements, agreements, check_file, warnings
 from rmxl.validate.checks import Checker, suggest, type_name
+from rmxl.validate.publisher import reporting_org
 from rmxl.validate.taxonomy import taxonomy as check_taxonomy
 
-SECTIONS = ("taxonomy", "partners", "rates", "agreements")
+SECTIONS = ("taxonomy", "partners", "rates", "agreements", "reporting_org")
 PARTNER_KEYS = ("id", "name", "type")
 PARTNER_OPTIONAL = ("membership", "country")
 STALE_DAYS = 62
@@ -135,6 +136,7 @@ def rates(ck: Checker, parts: list[tuple[Any, Source]]) -> Rates:
     """``{CUR: {date: rate}}`` mappings from all files; the same currency and date twice is
     an error (spec §2, rates)."""
     table: dict[str, dict[dt.date, tuple[Decimal, Source]]] = defaultdict(dict)
+    sources: dict[tuple[str, dt.date], str] = {}
     for value, src in parts:
         if value is None:
             continue
@@ -186,10 +188,38 @@ def rates(ck: Checker, parts: list[tuple[Any, Source]]) -> Rates:
                         dsrc,
                     )
                     continue
-                value_ok = ck.positive(entries, day, f"rates for {cur}", "bad-rate")
+                value_ok = rate_entry(ck, entries, day, cur, sources)
                 if value_ok is not None:
                     table[cur][day] = (value_ok, entries.val_src(day))
-    return Rates({c: tuple(sorted((d, r) for d, (r, _) in e.items())) for c, e in table.items()})
+    return Rates(
+        {c: tuple(sorted((d, r) for d, (r, _) in e.items())) for c, e in table.items()}, sources
+    )
+
+
+def rate_entry(
+    ck: Checker, entries: LMap, day: dt.date, cur: str, sources: dict[tuple[str, dt.date], str]
+) -> Decimal | None:
+    """One rate entry: a number, or ``{rate: N, source: un|ecb}`` (docs/ledger-format.md,
+    rates: the source of an entry); the source goes into ``sources``."""
+    value = entries.get(day)
+    if not isinstance(value, LMap):
+        return ck.positive(entries, day, f"rates for {cur}", "bad-rate")
+    m = ck.record(value, entries.val_src(day), f"rate for {cur} on {day}", ("rate",), ("source",))
+    if m is None:
+        return None
+    source = ck.text(m, "source", f"rate for {cur} on {day}", required=False)
+    if source is not None and source not in RATE_SOURCES:
+        ck.err(
+            "unknown-rate-source",
+            f"rate for {cur} on {day}: unknown source {source!r}",
+            m.val_src("source"),
+            suggest(source, RATE_SOURCES),
+        )
+        return None
+    rate = ck.positive(m, "rate", f"rates for {cur} on {day}", "bad-rate")
+    if rate is not None and source is not None:
+        sources[(cur, day)] = source
+    return rate
 
 
 def _agreement_files(
@@ -264,6 +294,7 @@ def validate(
     if tax is not None:
         named = frozenset().union(*(g.named for g in groups)) if complete else None
         warnings(ck, agr, prt, rts, today or dt.date.today(), STALE_DAYS, named)
+    org = reporting_org(ck, parts.get("reporting_org", []))
     diags = sorted(ck.diags, key=Diagnostic.sort_key)
-    ledger = Ledger(root, tax, prt, rts, tuple(agr)) if tax is not None else None
+    ledger = Ledger(root, tax, prt, rts, tuple(agr), org) if tax is not None else None
     return ledger, diags

@@ -10,6 +10,7 @@ from rmxl.diagnostics import Source
 from rmxl.model import MULTI, NONE, ActionPlan, Code, Taxonomy, Vocabulary
 from rmxl.read.files import LMap, LSeq
 from rmxl.validate.checks import Checker
+from rmxl.validate.publisher import iati_type
 
 VOCABULARIES = ("regions", "partner_types", "membership", "action_plans")
 
@@ -61,7 +62,7 @@ def vocabulary(
             )
             continue
         seen[code] = one.val_src("code")
-        codes.append(Code(code, label, ck.text(one, "iati", what, required=False)))
+        codes.append(Code(code, label, iati_type(ck, one, "iati", what) if iati else None))
     multi_label = ck.text(m, "multi_label", what, required=False) if multi else None
     return Vocabulary(tuple(codes), multi_label)
 

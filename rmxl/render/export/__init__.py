@@ -1,0 +1,1 @@
+"""``rmxl export``: the compiled ledger as tidy tables (csv, parquet, json, xlsx) and IATI."""

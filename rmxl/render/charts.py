@@ -26,23 +26,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from rmxl.query.money_words import percent
+from rmxl.render.palette import colour, text_on
 from rmxl.render.report.content import Chart, Panel, Unit
-
-PALETTE = (
-    "#0072B2",
-    "#E69F00",
-    "#009E73",
-    "#CC79A7",
-    "#56B4E9",
-    "#D55E00",
-    "#882255",
-    "#7F7F7F",
-    "#332288",
-)
-"""Okabe–Ito colours (distinguishable with colour-blindness), with Tol's wine and indigo
-for Okabe–Ito's yellow and black (a yellow sliver vanished on white paper); a category
-keeps its colour from period to period because colours follow taxonomy order."""
-DARK_TEXT = frozenset({"#E69F00", "#56B4E9"})
 
 DPI = 150
 WIDTH = 7.5  # inches: a page width of a Word document, margins taken off
@@ -109,7 +94,7 @@ def _pie(chart: Chart) -> Figure:
     ax, side = fig.subplots(1, 2, width_ratios=[1, 1.1])
     wedges, _ = ax.pie(
         [v for _, _, v in drawn],
-        colors=[PALETTE[i % len(PALETTE)] for i, _, _ in drawn],
+        colors=[colour(i) for i, _, _ in drawn],
         startangle=90,
         counterclock=False,
         wedgeprops={"edgecolor": "white", "linewidth": 1},
@@ -121,7 +106,7 @@ def _pie(chart: Chart) -> Figure:
                 xy=_inside(wedge.theta1, wedge.theta2),
                 ha="center",
                 va="center",
-                color="black" if PALETTE[i % len(PALETTE)] in DARK_TEXT else "white",
+                color=text_on(colour(i)),
                 fontweight="bold",
             )
     side.axis("off")
@@ -159,7 +144,7 @@ def _hbar_panel(ax: Axes, panel: Panel, k: int) -> None:
     top = max((max(s.values, default=0) for s in panel.series), default=0) or 1
     for j, s in enumerate(panel.series):
         ys = [i - 0.4 + step * (j + 0.5) for i in range(len(panel.categories))]
-        bars = ax.barh(ys, s.values, height=step * 0.9, color=PALETTE[(k + j) % len(PALETTE)])
+        bars = ax.barh(ys, s.values, height=step * 0.9, color=colour(k + j))
         ax.bar_label(bars, [label_text(s.unit, v) for v in s.values], padding=3, fontsize=9)
     ax.set_xlim(0, top * 1.3)
     ax.set_xticks([])
@@ -177,7 +162,7 @@ def _columns(chart: Chart) -> Figure:
         top = max((max(s.values, default=0) for s in panel.series), default=0) or 1
         for j, s in enumerate(panel.series):
             xs = [i - 0.4 + step * (j + 0.5) for i in range(len(panel.categories))]
-            bars = ax.bar(xs, s.values, width=step * 0.9, color=PALETTE[j % len(PALETTE)])
+            bars = ax.bar(xs, s.values, width=step * 0.9, color=colour(j))
             bars.set_label(s.name)
             ax.bar_label(bars, [label_text(s.unit, v) for v in s.values], padding=2, fontsize=9)
         ax.set_xticks(range(len(panel.categories)), [_wrap(c, 14) for c in panel.categories])

@@ -16,23 +16,10 @@ from xlsxwriter.chart import Chart
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from rmxl.render.palette import colour
 from rmxl.render.workbook.breakdowns import DIM_TITLES, HEADER_ROW, Placed
 from rmxl.render.workbook.style import MILLIONS_FMT, MILLIONS_LABEL_FMT, PERCENT_FMT, period_label
 
-PALETTE = [
-    "#1F4E79",
-    "#2E75B6",
-    "#9DC3E6",
-    "#F4B183",
-    "#C55A11",
-    "#A9D18E",
-    "#548235",
-    "#FFD966",
-    "#7F7F7F",
-    "#D9D9D9",
-    "#8064A2",
-    "#4BACC6",
-]
 TOP = 10
 """Partners (and countries) shown in a top chart."""
 
@@ -61,7 +48,7 @@ def bar_chart(
         chart.add_series(
             {
                 **s,
-                "fill": {"color": PALETTE[i]},
+                "fill": {"color": colour(i)},
                 "border": {"none": True},
                 "gap": 60,
                 "data_labels": {
@@ -93,7 +80,7 @@ def pie_chart(wb: Workbook, title: str, categories: list[Any], values: list[Any]
             "categories": categories,
             "values": values,
             "points": [
-                {"fill": {"color": PALETTE[i % len(PALETTE)]}, "border": {"color": "#FFFFFF"}}
+                {"fill": {"color": colour(i)}, "border": {"color": "#FFFFFF"}}
                 for i in range(n)
             ],
             "data_labels": {
@@ -225,7 +212,7 @@ def comparison_charts(
                     "name": name,
                     "categories": [sheet, first, 0, last, 0],
                     "values": [sheet, first, c, last, c],
-                    "fill": {"color": PALETTE[i + 1]},
+                    "fill": {"color": colour(i + 1)},
                     "gap": 80,
                     "data_labels": {"value": True, "num_format": label_fmt, "font": _FONT},
                 }

@@ -80,8 +80,7 @@ def pie_chart(wb: Workbook, title: str, categories: list[Any], values: list[Any]
             "categories": categories,
             "values": values,
             "points": [
-                {"fill": {"color": colour(i)}, "border": {"color": "#FFFFFF"}}
-                for i in range(n)
+                {"fill": {"color": colour(i)}, "border": {"color": "#FFFFFF"}} for i in range(n)
             ],
             "data_labels": {
                 "percentage": True,

@@ -216,6 +216,71 @@ _KINDS = [
     ),
     _k("future-date", "Signed in the future", "The signed date is after today.", "warning"),
     _k("unused-partner", "Unused partner", "No agreement names this partner.", "warning"),
+    # rmxl import (docs/records.md): positions are FILE:Sheet!C12
+    _k(
+        "import-unreadable",
+        "Import: not a spreadsheet",
+        "The file cannot be read as .xlsx, .xls, .ods or .csv (another kind of file, or a "
+        "damaged one).",
+    ),
+    _k("import-too-large", "Import: file too large", "Spreadsheets over 50 MiB are not read."),
+    _k("import-encrypted", "Import: password-protected", "The workbook is encrypted."),
+    _k("import-no-sheet", "Import: no such sheet", "The map names a sheet the file lacks."),
+    _k(
+        "import-formula",
+        "Import: formula without a value",
+        "A cell holds a formula whose value was never computed (the file was written by a "
+        "program and never recalculated); it would read as empty.",
+    ),
+    _k("import-map", "Import: bad map", "The map file is not a valid import map."),
+    _k(
+        "import-no-column",
+        "Import: column not found",
+        "A column the map names is not in the sheet's header row.",
+    ),
+    _k("import-missing-value", "Import: empty cell", "A required field's cell is empty."),
+    _k("import-bad-date", "Import: not a date", "The cell cannot be read as a date."),
+    _k(
+        "import-bad-amount",
+        "Import: not an amount",
+        "The cell cannot be read as an amount and currency.",
+    ),
+    _k(
+        "import-unknown-partner",
+        "Import: unknown partner",
+        "The name matches no partner, exactly or case- and accent-insensitively.",
+    ),
+    _k(
+        "import-unknown-code",
+        "Import: unknown label",
+        "A region, priority, country or currency matches no code or label.",
+    ),
+    _k(
+        "import-conflict",
+        "Import: rows of one agreement disagree",
+        "Rows with the same agreement id (or title, date and partners) give different values.",
+    ),
+    _k(
+        "import-contributor",
+        "Import: whose contribution?",
+        "An amount on a row with several partners and no 'by' column.",
+    ),
+    _k(
+        "import-unknown-agreement",
+        "Import: contribution of an unknown agreement",
+        "A contributions row names an agreement id the agreements sheet lacks.",
+    ),
+    _k(
+        "import-differs",
+        "Import: differs from the ledger",
+        "The agreement is already in the ledger with other values; it is not overwritten.",
+        "warning",
+    ),
+    _k(
+        "import-cannot-append",
+        "Import: file cannot be appended to",
+        "The agreements file of that year does not end with a block list of agreements.",
+    ),
     # the Analysis sheet's template (rmxl build; docs/workbook.md, "The template")
     _k(
         "template-missing-key",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -10,6 +12,69 @@ from rmxl.cli.app import _fail, ledger_option, library_errors, main
 from rmxl.pipeline import load as loader
 
 EXPORT_FORMATS = ("csv", "parquet", "json", "xlsx", "iati")
+
+
+@main.command(name="import")
+@ledger_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--map",
+    "map_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Import map (YAML): which column is which field [default: the layout of "
+    "rmxl export --format xlsx].",
+)
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@click.option(
+    "--new-partners",
+    is_flag=True,
+    help="Propose a partner record for each unknown name instead of an error.",
+)
+def import_(
+    ledger: Path | None, file: Path, map_path: Path | None, dry_run: bool, new_partners: bool
+) -> None:
+    """Import agreements from a spreadsheet (.xlsx, .xls, .ods, .csv) into
+    agreements/YEAR.yaml, in the canonical layout, then validate the whole ledger.
+
+    Every problem is reported at once as FILE:Sheet!C12: error[code]: message; nothing
+    is written unless every row imports and the ledger stays valid. Agreements already
+    in the ledger are reported, never overwritten. Exit status: 0 done, 1 problems."""
+    from rmxl.tools.ingest.run import ImportFailure, import_file
+
+    root = loader.ledger_dir(ledger)
+    try:
+        with library_errors(lambda: root):
+            out = import_file(file, root, map_path, dry_run, new_partners)
+    except ImportFailure as e:
+        _show(e.diagnostics)
+        _fail(f"{file.as_posix()}: nothing imported")
+        return
+    _show(out.diagnostics)
+    if out.proposed:
+        click.echo("partners:")
+        for name, pid in out.proposed:
+            click.echo(f"  - id: {pid}\n    name: {json.dumps(name, ensure_ascii=False)}")
+            click.echo("    type: TODO            # a partner_types code of the taxonomy")
+        _fail(
+            f"{len(out.proposed)} new partner(s) proposed above: complete them, add them to "
+            "partners.yaml and import again; nothing imported"
+        )
+    if out.failed:
+        errors = sum(d.severity == "error" for d in out.diagnostics)
+        _fail(f"{file.as_posix()}: {errors} error(s); nothing imported")
+    verb = "would add" if dry_run else "added"
+    for path, ids in out.added.items():
+        click.echo(f"{verb} {len(ids)} agreement(s) to {path}")
+    if out.present:
+        click.echo(f"{len(out.present)} agreement(s) already there")
+    total = sum(len(i) for i in out.added.values())
+    click.echo(f"{file.as_posix()}: {total} new, {len(out.present)} already there", err=True)
+
+
+def _show(diags: list[Any]) -> None:
+    for d in diags:
+        click.echo(str(d), err=True)
 
 
 @main.command()

@@ -1,0 +1,1 @@
+"""``rmxl import``: spreadsheets → ledger agreements (docs/records.md)."""

@@ -8,7 +8,7 @@ import re
 from click.testing import CliRunner
 
 from rmxl.cli import main
-from rmxl.diagnostics import CATALOGUE
+from rmxl.diagnostics import CATALOGUE, QUERY_CATALOGUE
 from rmxl.render.diagnostics import errors_markdown
 
 from conftest import ROOT
@@ -61,3 +61,27 @@ def test_errors_explains_one_code_and_refuses_an_unknown_one() -> None:
     assert ok.exit_code == 0 and "62 days" in ok.output
     bad = CliRunner().invoke(main, ["errors", "no-such-code"])
     assert bad.exit_code == 2
+
+
+def test_every_query_error_code_raised_is_catalogued_and_every_entry_raised() -> None:
+    """Query errors (issue 9): each code a QueryError is raised with is in the catalogue,
+    with a title and an explanation; no QueryError takes a code that is not a literal."""
+    src = _source()
+    raised = set(re.findall(r'QueryError\(\s*"([a-z0-9-]+)"', src))
+    calls = len(re.findall(r"QueryError\(", src))
+    assert len(re.findall(r'QueryError\(\s*"', src)) == calls  # every code a literal
+    assert {"empty-period", "unknown-bucket", "bad-period"} <= raised
+    assert raised == set(QUERY_CATALOGUE)
+    for code, kind in QUERY_CATALOGUE.items():
+        assert KEBAB.match(code) and kind.code == code and kind.severity == "error"
+        assert kind.title and kind.explanation.endswith(".")
+    assert not set(QUERY_CATALOGUE) & set(CATALOGUE)
+
+
+def test_errors_lists_and_explains_query_errors() -> None:
+    listed = CliRunner().invoke(main, ["errors"])
+    assert listed.exit_code == 0
+    assert "empty-period" in listed.output and "unknown-bucket" in listed.output
+    one = CliRunner().invoke(main, ["errors", "unknown-bucket"])
+    assert one.exit_code == 0 and one.output.startswith("unknown-bucket (error): Unknown bucket")
+    assert "| `empty-period` | error |" in DOC.read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rmxl.diagnostics import CATALOGUE, Diagnostic, Source, make
+from rmxl.diagnostics import CATALOGUE, QUERY_CATALOGUE, Diagnostic, Source, make
 from rmxl.render.diagnostics import (
     as_json,
     errors_markdown,
@@ -100,5 +100,5 @@ def test_select_skips_codes_and_strict_makes_warnings_errors() -> None:
 def test_errors_markdown_has_one_row_per_code() -> None:
     md = errors_markdown()
     rows = [ln for ln in md.splitlines() if ln.startswith("| `")]
-    assert len(rows) == len(CATALOGUE)
+    assert len(rows) == len(CATALOGUE) + len(QUERY_CATALOGUE)  # issue 9: query errors too
     assert "| `rate-stale` | warning | Stale exchange rate |" in md

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from rmxl.cli.app import _fail, ledger_option, main
-from rmxl.diagnostics import CATALOGUE
+from rmxl.diagnostics import CATALOGUE, QUERY_CATALOGUE, describe
 from rmxl.pipeline import load as loader
 
 
@@ -109,11 +109,12 @@ def diff(ledger: Path | None, rev_a: str, rev_b: str | None, fmt: str) -> None:
 @click.argument("code", required=False)
 @click.option("--markdown", is_flag=True, help="Print the docs/errors.md page.")
 def errors(code: str | None, markdown: bool) -> None:
-    """List every diagnostic code with its severity and title, or explain one CODE."""
+    """List every diagnostic and query-error code with its severity and title, or explain
+    one CODE."""
     from rmxl.render.diagnostics import errors_markdown
 
     if code is not None:
-        kind = CATALOGUE.get(code)
+        kind = describe(code)
         if kind is None:
             raise click.BadParameter(f"unknown code {code!r} (see rmxl errors)")
         click.echo(f"{kind.code} ({kind.severity}): {kind.title}\n{kind.explanation}")
@@ -121,4 +122,7 @@ def errors(code: str | None, markdown: bool) -> None:
         click.echo(errors_markdown(), nl=False)
     else:
         for kind in CATALOGUE.values():
+            click.echo(f"{kind.code:26} {kind.severity:8} {kind.title}")
+        click.echo("\nquery errors (rmxl eval, RM_ functions, --period):")
+        for kind in QUERY_CATALOGUE.values():
             click.echo(f"{kind.code:26} {kind.severity:8} {kind.title}")

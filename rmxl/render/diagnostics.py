@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rmxl.diagnostics import CATALOGUE, Diagnostic
+from rmxl.diagnostics import CATALOGUE, QUERY_CATALOGUE, Diagnostic, Kind
 
 
 def select(
@@ -133,13 +133,30 @@ Every problem `rmxl validate` finds has a stable code, a severity and a position
 |---|---|---|---|
 """
 
+_QUERY_HEAD = """
+## Query errors
+
+A question the ledger cannot answer as asked — in `rmxl eval`, an `RM_` function in an
+Excel cell, `rmxl report --period` or `rmxl build --period` — is refused with a one-line
+message that says what was wrong, what is accepted and the closest name. `rmxl eval`,
+`report` and `build` then exit 1; an Excel cell shows the message.
+
+| code | severity | title | explanation |
+|---|---|---|---|
+"""
+
 
 def errors_markdown() -> str:
-    """The ``docs/errors.md`` page: an introduction and one table row per catalogue code."""
+    """The ``docs/errors.md`` page: an introduction, one table row per diagnostic code,
+    then the query errors' table."""
+    return _DOC_HEAD + _table(CATALOGUE) + _QUERY_HEAD + _table(QUERY_CATALOGUE)
+
+
+def _table(catalogue: dict[str, Kind]) -> str:
     rows = [
         "| "
         + " | ".join((f"`{k.code}`", k.severity, k.title, k.explanation.replace("|", r"\|")))
         + " |"
-        for k in CATALOGUE.values()
+        for k in catalogue.values()
     ]
-    return _DOC_HEAD + "\n".join(rows) + "\n"
+    return "\n".join(rows) + "\n"

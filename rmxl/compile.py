@@ -3,8 +3,10 @@
 Stage 3 of the pipeline. Each contribution is converted at the operational rate of
 exchange of spec §2 (``amount / rate``, the currency's entry with the latest effective
 date on or before the signed date) and **rounded to the cent, half to even**, as a finance
-system records it. Money is kept as integer cents (``int64``) so that every total is an
-exact sum; the query stage divides by 100 only when it returns USD.
+system records it (:func:`rmxl.money.usd_cents`, exact integer arithmetic). Money is kept as
+integer cents (``int64``) so that every total is an exact sum: validation refuses a ledger
+whose contributions total :data:`rmxl.money.MAX_FUNDS_CENTS` or more, so no sum of them can
+wrap (spec §6). The query stage divides by 100 only when it returns USD.
 
 Tables (all ``pandas.DataFrame``; one row per …):
 
@@ -24,20 +26,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
 
 import pandas as pd
 
 from rmxl.model import ITU, MULTI, NONE, Ledger
-
-CENT = Decimal("0.01")
-
-
-def usd_cents(amount: Decimal, rate: Decimal) -> int:
-    """USD value of ``amount`` at ``rate`` (currency units per USD), in whole cents,
-    rounded half to even (spec §2 rates; the rounding is rmxl's, documented in
-    docs/semantics.md)."""
-    return int((amount / rate).quantize(CENT, rounding=ROUND_HALF_EVEN) * 100)
+from rmxl.money import MAX_FUNDS_CENTS, usd_cents
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,8 +48,10 @@ class Compiled:
 def compile_ledger(ledger: Ledger) -> Compiled:
     """Build the tables of the module doc from a validated ledger (no errors in it).
 
-    Raises ``ValueError`` if a contribution has no rate (validation prevents this)."""
+    Raises ``ValueError`` if a contribution has no rate or the funds reach
+    :data:`~rmxl.money.MAX_FUNDS_CENTS` (validation prevents both)."""
     agr_rows, con_rows, par_rows = [], [], []
+    funds = 0
     for a in ledger.agreements:
         cents = {"total": 0, "partner": 0, "itu": 0}
         own: dict[str, int] = defaultdict(int)
@@ -87,6 +82,7 @@ def compile_ledger(ledger: Ledger) -> Compiled:
                 )
             )
         funded = bool(a.contributions)
+        funds += cents["total"]
         agr_rows.append(
             (
                 a.id,
@@ -117,6 +113,8 @@ def compile_ledger(ledger: Ledger) -> Compiled:
                     own.get(pid, 0),
                 )
             )
+    if funds >= MAX_FUNDS_CENTS:
+        raise ValueError("the ledger's funds exceed the limit of rmxl.money (validate it first)")
     agreements = pd.DataFrame(
         agr_rows,
         columns=[

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "note"]
+"""``note``: not a problem of its own (the count of suppressed knock-ons); never fails."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +45,9 @@ class Diagnostic:
 
     ``code`` is a key of :data:`CATALOGUE`; ``source`` points at the offending value
     (``None`` only for problems about the ledger as a whole, e.g. an empty folder);
-    ``hint`` suggests a fix ("did you mean 'africa'?") or is empty.
+    ``hint`` suggests a fix ("did you mean 'africa'?") or is empty. ``knock_on`` marks a
+    consequence of another diagnostic, which validation suppresses and counts
+    (:mod:`rmxl.validate.knockon`); no diagnostic it returns has it set.
     """
 
     code: str
@@ -52,6 +55,7 @@ class Diagnostic:
     message: str
     source: Source | None
     hint: str = ""
+    knock_on: bool = False
 
     def sort_key(self) -> tuple[str, int, int, str]:
         if self.source is None:
@@ -182,8 +186,24 @@ _KINDS = [
         "A partner, region or priority is listed twice in one agreement.",
     ),
     # money
-    _k("bad-amount", "Invalid amount", "Amounts are positive, finite numbers."),
-    _k("bad-rate", "Invalid rate", "Rates are positive, finite numbers of currency units per USD."),
+    _k(
+        "bad-amount",
+        "Invalid amount",
+        "Amounts are positive numbers up to 10^15, of at most 15 significant digits and 4 "
+        "decimals (spec §6; docs/semantics.md, Money).",
+    ),
+    _k(
+        "bad-rate",
+        "Invalid rate",
+        "Rates are numbers of currency units per USD from 0.000001 to 1,000,000,000, of at "
+        "most 15 significant digits (spec §6; docs/semantics.md, Money).",
+    ),
+    _k(
+        "funds-too-large",
+        "Funds beyond exact figures",
+        "The ledger's contributions total USD 10^13 or more: no figure could then be "
+        "guaranteed exact to the cent in 15 digits (a spreadsheet cell's, spec §6).",
+    ),
     _k(
         "unknown-rate-source",
         "Unknown rate source",
@@ -215,7 +235,30 @@ _KINDS = [
         "warning",
     ),
     _k("future-date", "Signed in the future", "The signed date is after today.", "warning"),
+    _k(
+        "rate-jump",
+        "Exchange rate jumps",
+        "From one entry of a currency to the next the rate moves by more than half, or to "
+        "about the inverse of the previous one (a rate written USD per unit).",
+        "warning",
+    ),
+    _k(
+        "amount-outlier",
+        "Amount far above all others",
+        "In a ledger of 10 or more contributions, one is worth 100 times the next largest "
+        "or more, in USD (extra zeros?).",
+        "warning",
+    ),
     _k("unused-partner", "Unused partner", "No agreement names this partner.", "warning"),
+    _k(
+        "knock-on",
+        "Knock-on diagnostics not shown",
+        "A file or section that could not be read (a syntax error, a misspelt section, a "
+        "record without a readable id, a refused rate) makes every diagnostic that depends "
+        "on it a consequence, not a mistake of its own: those are counted, not shown, and the "
+        "cause is listed first (docs/semantics.md, Validation).",
+        "note",
+    ),
     # rmxl import (docs/records.md): positions are FILE:Sheet!C12
     _k(
         "import-unreadable",

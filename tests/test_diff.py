@@ -161,7 +161,7 @@ def test_invalid_side_is_a_clear_error(repo: Path) -> None:
     result = CliRunner().invoke(main, ["diff", "--ledger", str(repo / "ledger")])
     assert result.exit_code == 1
     assert "the ledger at working tree is invalid" in result.stderr
-    assert "(2 error(s)); first: " in result.stderr and "Traceback" not in result.stderr
+    assert "(1 error(s)); first: " in result.stderr and "Traceback" not in result.stderr
 
 
 def test_errors_unknown_revision_no_repo_no_ledger(repo: Path, tmp_path: Path) -> None:

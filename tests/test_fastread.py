@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +103,7 @@ def test_values_positions_and_yaml_1_2_scalars() -> None:
     assert rec["country"] == "NO" and rec["yes"] == "on"
     assert rec["signed"] == dt.date(2023, 3, 1)
     assert rec["amount"] == 1000 and type(rec["amount"]) is int
-    assert rec["rate"] == 0.921
+    assert rec["rate"] == Decimal("0.921") and type(rec["rate"]) is Decimal  # spec §6: exact
     assert list(rec["tags"]) == ["NO", "it's", "a # b", 12]
     assert rec.val_pos["tags"] == (8, 11) and rec["tags"].item_pos == [
         (8, 12),
@@ -126,11 +127,11 @@ def test_values_positions_and_yaml_1_2_scalars() -> None:
         ("False", False),
         ("~", None),
         ("null", None),
-        ("1e3", 1000.0),
+        ("1e3", Decimal("1e3")),
         ("-5", -5),
         ("+7", 7),
         ("007", 7),
-        (".5", 0.5),
+        (".5", Decimal("0.5")),
         ("-.inf", -math.inf),
         ("2023-3-1", "2023-3-1"),
         ("TDAG23/INF/1", "TDAG23/INF/1"),

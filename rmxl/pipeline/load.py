@@ -28,6 +28,7 @@ from rmxl.model import Ledger
 from rmxl.pipeline import cache
 from rmxl.read import files as read
 from rmxl.read.fastread import read_bytes
+from rmxl.validate import knockon
 from rmxl.validate.ledger import validate
 
 if TYPE_CHECKING:
@@ -100,8 +101,8 @@ def _check(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None, 
 def _checked(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None, list[Diagnostic]]:
     if not root.is_dir() or not (paths := read.ledger_paths(root)):
         files, read_diags = read.read_ledger(root)  # the folder's own diagnostics
-        ledger, diags = validate(files, root, day, complete=not has_errors(read_diags))
-        return ledger, sorted([*read_diags, *diags], key=Diagnostic.sort_key)
+        ledger, diags = validate(files, root, day)
+        return ledger, sorted([*read_diags, *diags], key=knockon.order)
     store = cache.Store.open()
     max_bytes = getattr(read, "MAX_FILE_BYTES", float("inf"))
     entries = cache.snapshot([(p, read.display_path(root, p)) for p in paths], max_bytes)
@@ -113,8 +114,8 @@ def _checked(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None
             return hit
     files, read_diags, pending = _read(entries, store)
     checked: dict[str, Any] = {}
-    ledger, diags = validate(files, root, day, complete=not has_errors(read_diags), checked=checked)
-    diags = sorted([*read_diags, *diags], key=Diagnostic.sort_key)
+    ledger, diags = validate(files, root, day, _lost(entries, read_diags), checked=checked)
+    diags = sorted([*read_diags, *diags], key=knockon.order)
     if store is not None:
         for display, group in checked.items():
             if display in pending:
@@ -125,6 +126,12 @@ def _checked(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None
         store.put("diags", key, diags)
         store.prune()
     return ledger, diags
+
+
+def _lost(entries: list[cache.Entry], read_diags: list[Diagnostic]) -> set[str]:
+    """The sections of the files that could not be read (:func:`knockon.declared`)."""
+    broken = {d.source.file for d in read_diags if d.severity == "error" and d.source}
+    return {s for e in entries if e.display in broken for s in knockon.declared(e.raw)}
 
 
 def _cached(

@@ -16,6 +16,7 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -48,7 +49,8 @@ MAX_NUMBER_CHARS = 100
 
 
 def _scalar(tag: str, text: str, file: str, pos: Pos, diags: list[Diagnostic]) -> Any:
-    """A resolved scalar → str, int, float, bool, None, date or :class:`BadDate`; a value
+    """A resolved scalar → str, int, Decimal (a finite YAML float, exactly as written: spec
+    §6), float (``.inf``, ``.nan``), bool, None, date or :class:`BadDate`; a value
     its tag cannot hold (``!!int abc``, 5,000 digits) is ``wrong-type`` and None."""
     kind = tag[len(_TAG) :] if tag.startswith(_TAG) else ""
     try:
@@ -61,14 +63,14 @@ def _scalar(tag: str, text: str, file: str, pos: Pos, diags: list[Diagnostic]) -
             return int(t) if t.lstrip("+-").isdigit() else int(t, 0)
         if kind == "float":
             t = text.replace("_", "").lower()
-            return _FLOAT_SPECIAL[t] if t in _FLOAT_SPECIAL else float(t)
+            return _FLOAT_SPECIAL[t] if t in _FLOAT_SPECIAL else Decimal(t)
         if kind == "timestamp":
             return _date(text)
         if kind == "null" and text in _NULLS:
             return None
         if kind == "bool" and text.lower() in ("true", "false"):
             return text.lower() == "true"
-    except ValueError as e:
+    except (ValueError, InvalidOperation) as e:
         src = Source(file, *pos)
         diags.append(make("wrong-type", f"{text[:40]!r} is not a YAML {kind}: {e}", src))
         return None

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from decimal import Decimal
 from typing import Any, Final
 
 from rmxl.diagnostics import Diagnostic
@@ -98,8 +99,8 @@ def _plain_value(text: str) -> Any:
         return text
     if _DIGITS.fullmatch(text):  # the 1.2 resolver's int, as rmxl.read.files converts it
         return int(text)
-    if _DECIMAL.fullmatch(text):  # its float
-        return float(text)
+    if _DECIMAL.fullmatch(text):  # its float, exactly as written (spec §6)
+        return Decimal(text)
     if m := _DATE.fullmatch(text):  # its timestamp, as a date (2023-02-30: rmxl.read.files's)
         try:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
@@ -120,8 +121,8 @@ def _plain_value(text: str) -> Any:
                 return int(t)
             if kind == "float":
                 t = t.lower()
-                return _FLOAT_SPECIAL[t] if t in _FLOAT_SPECIAL else float(t)
-        except ValueError:
+                return _FLOAT_SPECIAL[t] if t in _FLOAT_SPECIAL else Decimal(t)
+        except (ValueError, ArithmeticError):
             raise _Bail from None
     raise _Bail  # a timestamp with a time, a merge key, …: rmxl.read.files says what it is
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rmxl.diagnostics import CATALOGUE, QUERY_CATALOGUE, Diagnostic, Kind
+from rmxl.validate.knockon import suppressed
 
 
 def select(
@@ -21,7 +22,9 @@ def select(
     skipped = set(skip)
     kept = [d for d in diags if d.code not in skipped]
     if strict:
-        kept = [dataclasses.replace(d, severity="error") for d in kept]
+        kept = [
+            dataclasses.replace(d, severity="error") if d.severity == "warning" else d for d in kept
+        ]
     return kept
 
 
@@ -30,14 +33,18 @@ def _plural(n: int, word: str) -> str:
 
 
 def summary(diags: list[Diagnostic]) -> str:
-    """``"3 errors, 1 warning in 2 files"``, ``"1 warning in 1 file"`` or ``"clean"``."""
-    if not diags:
+    """``"3 errors, 1 warning in 2 files"``, ``"1 warning in 1 file"`` or ``"clean"``; with
+    ``"; 107 knock-on diagnostics not shown"`` when validation suppressed some."""
+    problems = [d for d in diags if d.severity != "note"]
+    if not problems:
         return "clean"
-    errors = sum(d.severity == "error" for d in diags)
-    warnings = len(diags) - errors
+    errors = sum(d.severity == "error" for d in problems)
+    warnings = len(problems) - errors
     parts = [_plural(n, w) for n, w in ((errors, "error"), (warnings, "warning")) if n]
-    files = len({d.source.file for d in diags if d.source})
-    return ", ".join(parts) + (f" in {_plural(files, 'file')}" if files else "")
+    files = len({d.source.file for d in problems if d.source})
+    text = ", ".join(parts) + (f" in {_plural(files, 'file')}" if files else "")
+    hidden = suppressed(diags)
+    return text + (f"; {_plural(hidden, 'knock-on diagnostic')} not shown" if hidden else "")
 
 
 def _line(path: str, n: int, cache: dict[str, list[str]]) -> str | None:
@@ -101,7 +108,8 @@ def github(diags: list[Diagnostic]) -> str:
         title = f"{kind.title} [{d.code}]" if kind else d.code
         props.append(f"title={_escape_prop(title)}")
         msg = d.message + (f" ({d.hint})" if d.hint else "")
-        out.append(f"::{d.severity} {','.join(props)}::{_escape_data(msg)}")
+        level = "notice" if d.severity == "note" else d.severity
+        out.append(f"::{level} {','.join(props)}::{_escape_data(msg)}")
     return "\n".join(out)
 
 

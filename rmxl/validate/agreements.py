@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,6 +43,8 @@ class FileAgreements:
     records: tuple[Checked, ...]
     named: frozenset[str]
     """Every partner id the file's agreement records name, valid or not."""
+    complete: bool = True
+    """False when a record or its partners could not be read (``named`` may miss some)."""
 
 
 def check_file(
@@ -50,9 +53,11 @@ def check_file(
     tax: Taxonomy | None,
     partners: Collection[str],
     rates: Rates,
+    complete: bool = True,
 ) -> FileAgreements:
     """Check each agreement record of one file (``section_diags``: the file's section-level
-    problems, kept with it). ``partners`` are the ids defined in the ledger."""
+    problems, kept with it; ``complete`` False when the section itself could not be read
+    whole). ``partners`` are the ids defined in the ledger."""
     out = [Checked(None, None, tuple(section_diags), (), None)] if section_diags else []
     named: set[str] = set()
     for item, src in items:
@@ -60,8 +65,11 @@ def check_file(
         m = ck.record(item, src, "agreement", AGREEMENT_KEYS, AGREEMENT_OPTIONAL)
         if m is None:
             out.append(Checked(None, None, tuple(ck.diags), (), None))
+            complete = False
             continue
         names = m.get("partners")
+        if not isinstance(names, str | LSeq):
+            complete = False
         named.update(
             [names]
             if isinstance(names, str)
@@ -76,7 +84,7 @@ def check_file(
         ok = agreement if not head and not ck.diags else None
         src_id = m.val_src("id") if aid is not None else None
         out.append(Checked(aid, src_id, head, tuple(ck.diags), ok))
-    return FileAgreements(tuple(out), frozenset(named))
+    return FileAgreements(tuple(out), frozenset(named), complete)
 
 
 def agreements(ck: Checker, files: list[FileAgreements]) -> list[Agreement]:
@@ -145,8 +153,9 @@ def _agreement(
                 )
         plan_code = _priorities(ck, what, tax, signed, prios or [], m)
     party_ids = [p for p, _ in prt or []]
+    known = [p for p in party_ids if p in partners]
     contributions = _contributions(
-        ck, m, what, party_ids if prt is not None else None, signed, rates
+        ck, m, what, party_ids if prt is not None else None, known, signed, rates
     )
     if None in (title, signed, prt, regions, prios, contributions):
         return None
@@ -214,9 +223,12 @@ def _contributions(
     m: LMap,
     what: str,
     party_ids: list[str] | None,
+    known: list[str],
     signed: dt.date | None,
     rates: Rates,
 ) -> list[Contribution] | None:
+    """The contributions of one agreement; ``known``: its partners defined in the ledger
+    (a contributor left out because a partner id is misspelt is a knock-on of that)."""
     value = m.get("contributions")
     if value is None:
         return []
@@ -243,7 +255,8 @@ def _contributions(
                 "contributor-not-partner",
                 f"{what}: contributor {by!r} is not one of the agreement's partners",
                 c.val_src("by"),
-                suggest(by, [*(party_ids or []), ITU]),
+                suggest(by, [*known, ITU]),
+                knock_on=party_ids is not None and len(known) < len(party_ids),
             )
             by = None
         if currency is not None and currency not in iso.currencies():
@@ -314,6 +327,13 @@ def warnings(
                     "check it is not entered twice",
                 )
             seen.setdefault(key, a)
+    # a partner an agreement misspells is unused because of that misspelling (a knock-on)
+    meant = {
+        hit
+        for n in named or ()
+        if n not in partners
+        for hit in difflib.get_close_matches(n, list(partners), n=1, cutoff=0.6)
+    }
     for pid, p in partners.items():
         if named is not None and named and pid not in named:
             ck.err(
@@ -321,4 +341,5 @@ def warnings(
                 f"partner {pid!r} is named by no agreement",
                 p.source,
                 "remove it, or check the agreements' partner ids",
+                knock_on=pid in meant,
             )

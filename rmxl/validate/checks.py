@@ -6,6 +6,7 @@ and returns the checked value, or None when it is unusable.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import math
@@ -14,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from rmxl.diagnostics import Diagnostic, Source, make
+from rmxl.money import amount_problem, rate_problem
 from rmxl.read.files import BadDate, LMap, LSeq
 
 
@@ -53,11 +55,15 @@ def type_name(v: Any) -> str:
         return "a boolean"
     if v is None:
         return "empty"
-    if isinstance(v, int | float):
+    if isinstance(v, int | float | Decimal):
         return "a number"
     if isinstance(v, dt.date | BadDate):
         return "a date"
     return "text"
+
+
+MIN_DATE = dt.date(1900, 3, 1)
+"""Earliest date of a ledger: Excel's 1900 date system counts days right from here on."""
 
 
 class Checker:
@@ -65,9 +71,20 @@ class Checker:
 
     def __init__(self) -> None:
         self.diags: list[Diagnostic] = []
+        self.lost: set[str] = set()
+        """Sections of the ledger whose definitions are not all known (a record without a
+        readable id, a section of the wrong type…): see :mod:`rmxl.validate.knockon`."""
 
-    def err(self, code: str, message: str, source: Source | None, hint: str = "") -> None:
-        self.diags.append(make(code, message, source, hint))
+    def err(
+        self,
+        code: str,
+        message: str,
+        source: Source | None,
+        hint: str = "",
+        knock_on: bool = False,
+    ) -> None:
+        d = make(code, message, source, hint)
+        self.diags.append(dataclasses.replace(d, knock_on=True) if knock_on else d)
 
     def record(
         self, value: Any, src: Source, what: str, required: Sequence[str], optional: Sequence[str]
@@ -104,7 +121,7 @@ class Checker:
                 self.err("wrong-type", f"{what}: {key!r} is blank", m.val_src(key))
                 return None
             return v
-        if isinstance(v, int | float) and not isinstance(v, bool) and not required:
+        if isinstance(v, int | float | Decimal) and not isinstance(v, bool) and not required:
             return str(v)
         self.err(
             "wrong-type",
@@ -117,7 +134,7 @@ class Checker:
     def date(self, m: LMap, key: str, what: str) -> dt.date | None:
         v = m.get(key)
         if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
-            return v
+            return self.in_range(v, m.val_src(key), f"{what}: {key}")
         if key not in m:
             return None
         if isinstance(v, BadDate):
@@ -141,6 +158,19 @@ class Checker:
                 m.val_src(key),
                 "write the date as YYYY-MM-DD",
             )
+        return None
+
+    def in_range(self, day: dt.date, src: Source, what: str) -> dt.date | None:
+        """``day`` if a spreadsheet numbers it as every other program does (from
+        :data:`MIN_DATE`, Excel's 1900 date system), else a ``bad-date`` and None."""
+        if day >= MIN_DATE:
+            return day
+        self.err(
+            "bad-date",
+            f"{what} {day} is before {MIN_DATE}",
+            src,
+            "spreadsheets number days from 1900-03-01 on: check the year",
+        )
         return None
 
     def text_list(
@@ -188,12 +218,13 @@ class Checker:
         return out
 
     def positive(self, m: LMap, key: Any, what: str, code: str) -> Decimal | None:
-        """A positive, finite number, as an exact Decimal of what was written."""
+        """A positive, finite number within the limits of :mod:`rmxl.money` (an amount, or
+        a rate when ``code`` is ``bad-rate``), as an exact Decimal of what was written."""
         v = m.get(key)
         if key not in m:
             return None
         src = m.val_src(key)
-        if isinstance(v, bool) or not isinstance(v, int | float):
+        if isinstance(v, bool) or not isinstance(v, int | float | Decimal):
             hint = "write digits only, e.g. 1000000 or 1_000_000" if isinstance(v, str) else ""
             shown = "" if v is None else f" {str(v)!r:.40}"
             self.err(code, f"{what}: {key} must be a number, not {type_name(v)}{shown}", src, hint)
@@ -203,19 +234,22 @@ class Checker:
                 code,
                 f"{what}: {key} is not a finite number (it reads as {v})",
                 src,
-                "write the amount in digits; .nan, .inf and numbers beyond 1e308 are refused",
+                "write the amount in digits; .nan and .inf are refused",
             )
             return None
-        if v <= 0:
-            self.err(code, f"{what}: {key} {v} must be greater than 0", src)
+        d = Decimal(v)
+        if d <= 0:
+            self.err(code, f"{what}: {key} {_shown(d)} must be greater than 0", src)
             return None
-        d = Decimal(v) if isinstance(v, int) else Decimal(repr(v))
-        if d.adjusted() > 15:
-            self.err(
-                code,
-                f"{what}: {key} {v} is implausibly large",
-                src,
-                "amounts above 10^15 are refused",
-            )
+        problem = rate_problem(d) if code == "bad-rate" else amount_problem(d)
+        if problem:
+            why, _, hint = problem.partition(": ")
+            self.err(code, f"{what}: {key} {_shown(d)} {why}", src, hint)
             return None
         return d
+
+
+def _shown(d: Decimal) -> str:
+    """A number as written, shortened past 40 characters."""
+    text = str(d)
+    return text if len(text) <= 40 else text[:37] + "…"

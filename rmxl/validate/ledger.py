@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Collection
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,13 +22,14 @@ from typing import Any
 from rmxl.diagnostics import Diagnostic, Source
 from rmxl.model import RATE_SOURCES, Ledger, Partner, Rates, Taxonomy
 from rmxl.read.files import LedgerFile, LMap, LSeq
-from rmxl.validate import iso
+from rmxl.validate import iso, money
 from rmxl.validate.agreements import FileAgreements, agreements, check_file, warnings
 from rmxl.validate.checks import Checker, suggest, type_name
+from rmxl.validate.knockon import SECTIONS, closest_section, triage
+from rmxl.validate.money import rate_jumps
 from rmxl.validate.publisher import reporting_org
 from rmxl.validate.taxonomy import taxonomy as check_taxonomy
 
-SECTIONS = ("taxonomy", "partners", "rates", "agreements", "reporting_org")
 PARTNER_KEYS = ("id", "name", "type")
 PARTNER_OPTIONAL = ("membership", "country")
 STALE_DAYS = 62
@@ -44,6 +46,9 @@ def sections(ck: Checker, files: list[LedgerFile]) -> dict[str, list[tuple[Any, 
             if key in SECTIONS:
                 out[key].append((value, f.data.val_src(key)))
             else:
+                meant = closest_section(str(key))
+                if meant is not None:  # agrements: its records are lost to the ledger
+                    ck.lost.add(meant)
                 ck.err(
                     "unknown-section",
                     f"unknown section {str(key)!r}",
@@ -60,6 +65,7 @@ def records(ck: Checker, parts: list[tuple[Any, Source]], what: str) -> list[tup
         if value is None:
             continue
         if not isinstance(value, LSeq):
+            ck.lost.add(what)
             ck.err(
                 "wrong-type",
                 f"section {what!r} must be a list, not {type_name(value)}",
@@ -80,8 +86,11 @@ def partners(
     for item, src in items:
         m = ck.record(item, src, "partner", PARTNER_KEYS, PARTNER_OPTIONAL)
         if m is None:
+            ck.lost.add("partners")
             continue
         pid = ck.text(m, "id", "partner")
+        if pid is None:
+            ck.lost.add("partners")
         name = ck.text(m, "name", "partner")
         ptype = ck.text(m, "type", "partner")
         membership = ck.text(m, "membership", "partner", required=False)
@@ -141,6 +150,7 @@ def rates(ck: Checker, parts: list[tuple[Any, Source]]) -> Rates:
         if value is None:
             continue
         if not isinstance(value, LMap):
+            ck.lost.add("rates")
             ck.err(
                 "wrong-type",
                 f"section 'rates' must be a mapping, not {type_name(value)}",
@@ -151,6 +161,7 @@ def rates(ck: Checker, parts: list[tuple[Any, Source]]) -> Rates:
         for cur, entries in value.items():
             csrc = value.key_src(cur)
             if not isinstance(cur, str) or cur not in iso.currencies() or cur == "USD":
+                ck.lost.add("rates")
                 hint = (
                     "USD needs no rate"
                     if cur == "USD"
@@ -164,6 +175,7 @@ def rates(ck: Checker, parts: list[tuple[Any, Source]]) -> Rates:
                 )
                 continue
             if not isinstance(entries, LMap):
+                ck.lost.add("rates")
                 ck.err(
                     "wrong-type",
                     f"rates for {cur} must map dates to rates",
@@ -174,12 +186,16 @@ def rates(ck: Checker, parts: list[tuple[Any, Source]]) -> Rates:
             for day, _rate in entries.items():
                 dsrc = entries.key_src(day)
                 if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+                    ck.lost.add("rates")
                     ck.err(
                         "bad-date",
                         f"rates for {cur}: {str(day)!r} is not a date",
                         dsrc,
                         "write the effective date as YYYY-MM-DD",
                     )
+                    continue
+                if ck.in_range(day, dsrc, f"rates for {cur}:") is None:
+                    ck.lost.add("rates")
                     continue
                 if day in table[cur]:
                     ck.err(
@@ -191,6 +207,9 @@ def rates(ck: Checker, parts: list[tuple[Any, Source]]) -> Rates:
                 value_ok = rate_entry(ck, entries, day, cur, sources)
                 if value_ok is not None:
                     table[cur][day] = (value_ok, entries.val_src(day))
+                else:
+                    ck.lost.add("rates")
+    rate_jumps(ck, table)
     return Rates(
         {c: tuple(sorted((d, r) for d, (r, _) in e.items())) for c, e in table.items()}, sources
     )
@@ -243,7 +262,7 @@ def _agreement_files(
         elif f.path in by_file:
             local = Checker()
             items = records(local, by_file[f.path], "agreements")
-            group = check_file(items, local.diags, tax, defined, rts)
+            group = check_file(items, local.diags, tax, defined, rts, not local.lost)
             out.append(group)
             if checked is not None:
                 checked[f.path] = group
@@ -254,16 +273,19 @@ def validate(
     files: list[LedgerFile],
     root: Path,
     today: dt.date | None = None,
-    complete: bool = True,
+    lost: Collection[str] = (),
     checked: dict[str, FileAgreements] | None = None,
 ) -> tuple[Ledger | None, list[Diagnostic]]:
     """Check the records of every file and build the :class:`Ledger`.
 
-    Returns ``(ledger, diagnostics)`` sorted by file, line, column; the ledger is None when
-    the taxonomy itself is unusable. A ledger returned alongside errors holds only the
-    records that passed and must not be used for figures (see :func:`rmxl.pipeline.load.load`).
-    ``complete`` is False when a file could not be read or parsed: warnings that judge the
-    ledger as a whole (an unused partner) are then not given, as they would be false.
+    Returns ``(ledger, diagnostics)``, causes first, then by file, line and column,
+    without knock-ons (counted in a ``knock-on`` note: :mod:`rmxl.validate.knockon`); the
+    ledger is None when the taxonomy itself is unusable. A ledger returned alongside
+    errors holds only the records that passed and must not be used for figures (see
+    :func:`rmxl.pipeline.load.load`).
+    ``lost`` names the sections of files that could not be read or parsed
+    (:func:`rmxl.validate.knockon.declared`): the diagnostics that depend on them are
+    knock-ons.
     ``checked`` (a dict) receives each file's :class:`FileAgreements` checked in this
     call; a ``LedgerFile`` whose ``checked`` is set is taken as it is (its tree unread).
     """
@@ -273,13 +295,17 @@ def validate(
     for v, src in parts.get("taxonomy", []):
         if not isinstance(v, LMap):
             ck.err("wrong-type", f"section 'taxonomy' must be a mapping, not {type_name(v)}", src)
+    before = len(ck.diags)
     tax = check_taxonomy(ck, tax_sections) if parts.get("taxonomy") else None
+    if any(d.severity == "error" for d in ck.diags[before:]):
+        ck.lost.add("taxonomy")
     if not parts.get("taxonomy") and files:
         ck.err(
             "taxonomy-missing",
             "the ledger has no taxonomy section",
             None,
             "add taxonomy.yaml (see the ledger format)",
+            knock_on="taxonomy" in lost,  # in a file that could not be read
         )
     partner_items = records(ck, parts.get("partners", []), "partners")
     prt = partners(ck, partner_items, tax)
@@ -291,10 +317,15 @@ def validate(
     }
     groups = _agreement_files(files, parts.get("agreements", []), tax, defined, rts, checked)
     agr = agreements(ck, groups)
+    valued = money.values(agr, rts)
+    money.funds_limit(ck, valued)
+    money.outliers(ck, valued)
+    if not all(g.complete for g in groups):
+        ck.lost.add("agreements")
     if tax is not None:
-        named = frozenset().union(*(g.named for g in groups)) if complete else None
+        named = frozenset().union(*(g.named for g in groups))
         warnings(ck, agr, prt, rts, today or dt.date.today(), STALE_DAYS, named)
     org = reporting_org(ck, parts.get("reporting_org", []))
-    diags = sorted(ck.diags, key=Diagnostic.sort_key)
+    diags = triage(ck.diags, ck.lost | set(lost))
     ledger = Ledger(root, tax, prt, rts, tuple(agr), org) if tax is not None else None
     return ledger, diags

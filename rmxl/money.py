@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+CENT = Decimal("0.01")
+"""One cent, the unit every USD value is rounded to."""
 MAX_DIGITS = 15
 """Most significant digits of an amount or a rate (what a spreadsheet cell holds)."""
 MAX_AMOUNT = Decimal(10) ** 15

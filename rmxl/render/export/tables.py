@@ -19,8 +19,9 @@ from decimal import Decimal
 
 import pandas as pd
 
-from rmxl.compile import CENT, Compiled, usd_cents
+from rmxl.compile import Compiled
 from rmxl.model import ITU
+from rmxl.money import CENT, usd_cents
 
 SEP = "; "
 """Separator of several codes in one cell (an agreement's partners, regions…)."""

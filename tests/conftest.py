@@ -105,6 +105,17 @@ agreements:
       - {by: uni-x, amount: 8000, currency: CHF}
 """
 
+ONE_AGREEMENT = """\
+agreements:
+  - id: Z-1
+    title: Test
+    signed: 2022-03-14
+    partners: [ch-fdfa]
+    regions: [africa]
+    priorities: [digital-inclusion]
+"""
+"""An agreements file of one agreement (lines 2-7) without contributions, to extend."""
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:

@@ -9,18 +9,8 @@ from pathlib import Path
 from rmxl.cli import main
 from rmxl.pipeline import load as loader
 
+from conftest import ONE_AGREEMENT as HEAD_OK
 from conftest import ROOT, base_files, run_cli, write_ledger
-
-HEAD_OK = """\
-agreements:
-  - id: Z-1
-    title: Test
-    signed: 2022-03-14
-    partners: [ch-fdfa]
-    regions: [africa]
-    priorities: [digital-inclusion]
-"""
-
 
 run = run_cli
 

@@ -15,17 +15,9 @@ from rmxl.read.compose import MAX_ALIAS_VALUES, MAX_DEPTH
 from rmxl.read.files import parse_text
 
 from conftest import AGREEMENTS, TAXONOMY, base_files, codes, diagnose, write_ledger
+from conftest import ONE_AGREEMENT as HEAD
 
 A = "agreements/2022.yaml"
-HEAD = """\
-agreements:
-  - id: Z-1
-    title: Test
-    signed: 2022-03-14
-    partners: [ch-fdfa]
-    regions: [africa]
-    priorities: [digital-inclusion]
-"""
 
 
 def with_amount(amount: str, currency: str = "USD") -> dict[str, str]:

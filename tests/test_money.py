@@ -13,18 +13,10 @@ from rmxl.money import MAX_FUNDS_CENTS, usd_cents
 from rmxl.pipeline.load import figures
 from rmxl.query.functions import call
 
+from conftest import ONE_AGREEMENT as HEAD
 from conftest import RATES, base_files, codes, diagnose, write_ledger
 
 A = "agreements/2022.yaml"
-HEAD = """\
-agreements:
-  - id: Z-1
-    title: Test
-    signed: 2022-03-14
-    partners: [ch-fdfa]
-    regions: [africa]
-    priorities: [digital-inclusion]
-"""
 
 
 def contributions(*rows: str) -> dict[str, str]:

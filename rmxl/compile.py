@@ -19,7 +19,8 @@ Tables (all ``pandas.DataFrame``; one row per …):
   membership`` (code or ``none``), ``country`` (code or ``none``), ``funded, own_cents``
   (that partner's own contributions to that agreement).
 - ``partners`` (partner): ``partner_id, name, partner_type, membership, country``.
-- ``rates`` (rate entry): ``currency, effective, rate``.
+- ``rates`` (rate entry): ``currency, effective, rate, source`` (``un``: a UN operational
+  rate of exchange; ``ecb``: an ECB reference rate filled by ``rmxl rates fill``).
 """
 
 from __future__ import annotations
@@ -185,8 +186,12 @@ def compile_ledger(ledger: Ledger) -> Compiled:
         columns=["partner_id", "name", "partner_type", "membership", "country"],
     )
     rates = pd.DataFrame(
-        [(cur, day, float(r)) for cur, entries in ledger.rates.table.items() for day, r in entries],
-        columns=["currency", "effective", "rate"],
+        [
+            (cur, day, float(r), ledger.rates.source(cur, day))
+            for cur, entries in ledger.rates.table.items()
+            for day, r in entries
+        ],
+        columns=["currency", "effective", "rate", "source"],
     )
     rates["effective"] = pd.to_datetime(rates["effective"])
     return Compiled(ledger, agreements, contributions, parties, partners, rates)

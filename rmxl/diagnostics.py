@@ -136,9 +136,26 @@ _KINDS = [
         "cannot be read as one (!!int abc, a number of 5,000 digits).",
     ),
     _k("empty-list", "Empty list", "A list that needs at least one element is empty."),
-    _k("bad-id", "Malformed id", "Partner ids are lowercase letters, digits and hyphens."),
+    _k(
+        "bad-id",
+        "Malformed id",
+        "Partner ids are lowercase letters, digits and hyphens, and never itu, multi or none "
+        "(ITU's component is written by: ITU; the others are built-in buckets; spec §6).",
+    ),
+    _k(
+        "bad-name",
+        "Code or label a spreadsheet misreads",
+        "Taxonomy codes and labels hold no *, ? or ~ and start with no <, > or =: the "
+        "workbook's SUMIFS would read them as a wildcard or a comparison (spec §6).",
+    ),
     _k("bad-date", "Not a date", "Dates are written YYYY-MM-DD and must exist in the calendar."),
-    _k("duplicate-id", "Duplicate id", "A record id or code is defined twice in the ledger."),
+    _k(
+        "duplicate-id",
+        "Duplicate id",
+        "A record id or code is defined twice in the ledger, or two codes or labels of one "
+        "vocabulary differ only by case or spaces (buckets are named, and SUMIFS compares, "
+        "ignoring both: spec §6), or one is a built-in bucket's (multi, none).",
+    ),
     _k(
         "duplicate-section",
         "Section defined twice",
@@ -235,6 +252,14 @@ _KINDS = [
         "warning",
     ),
     _k("future-date", "Signed in the future", "The signed date is after today.", "warning"),
+    _k(
+        "awkward-id",
+        "Agreement id hard to use",
+        "An agreement id holds a space or a character other than letters, digits, '.', '_' "
+        "and '-', or starts with one of those three: it breaks links and file names, and "
+        "spreadsheets read * ? ~ as wildcards and a leading - as a formula.",
+        "warning",
+    ),
     _k(
         "rate-jump",
         "Exchange rate jumps",

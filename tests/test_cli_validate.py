@@ -55,12 +55,14 @@ def test_skip_silences_a_code(small: Path) -> None:
     assert out.strip().endswith(": clean")
 
 
-def test_skip_an_error_code_makes_it_pass(tmp_path: Path) -> None:
+def test_skip_an_error_code_is_refused(tmp_path: Path) -> None:
+    # issue 10: --skip rate-missing printed "clean" and exited 0 on a ledger build refuses
     root = broken(tmp_path)
-    code, _, _ = run(
+    code, out, err = run(
         "validate", "--ledger", str(root), "--skip", "bad-date", "--skip", "unknown-key"
     )
-    assert code == 0
+    assert code == 2 and "'bad-date' is an error" in err and "warnings only" in err
+    assert out == ""
 
 
 def test_usage_errors_exit_2(small: Path) -> None:

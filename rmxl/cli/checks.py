@@ -26,7 +26,11 @@ from rmxl.pipeline import load as loader
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option(
-    "--skip", "skip", multiple=True, metavar="CODE", help="Silence a diagnostic code (repeatable)."
+    "--skip",
+    "skip",
+    multiple=True,
+    metavar="CODE",
+    help="Silence a warning code (repeatable); an error code is refused.",
 )
 def validate(ledger: Path | None, fmt: str, strict: bool, skip: tuple[str, ...]) -> None:
     """Check the ledger; print every problem as path:line:col: error[code]: message.
@@ -38,6 +42,13 @@ def validate(ledger: Path | None, fmt: str, strict: bool, skip: tuple[str, ...])
         if code not in CATALOGUE:
             raise click.BadParameter(
                 f"unknown code {code!r} (see rmxl errors)", param_hint="--skip"
+            )
+        if CATALOGUE[code].severity == "error":
+            raise click.BadParameter(
+                f"{code!r} is an error, and errors cannot be skipped: rmxl build, eval and "
+                "report refuse a ledger that has one, so the check must fail too (--skip "
+                "silences warnings only)",
+                param_hint="--skip",
             )
     root = loader.ledger_dir(ledger)
     diags = select(loader.diagnostics(root), strict, skip)

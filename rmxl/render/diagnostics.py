@@ -130,7 +130,10 @@ Every problem `rmxl validate` finds has a stable code, a severity and a position
 - `rmxl validate` exits 0 when there is no error (warnings allowed), 1 when there is
   one, 2 on a usage error (an unknown option or `--skip` code).
 - `--strict` turns every warning into an error; `--skip CODE` (repeatable) silences one
-  code.
+  warning code; an error code is refused (exit 2), since `build`, `eval` and `report`
+  refuse a ledger with an error.
+- One mistake gives one error: diagnostics that follow from a file or section that could
+  not be read are not shown; a `knock-on` note (severity `note`) counts them.
 - `--format text` (default) prints `path:line:col: error[code]: message (hint)`, the
   offending line and a caret, then a summary; `--format json` prints a list of objects
   with `code, severity, message, file, line, column, hint`; `--format github` prints

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
@@ -282,6 +283,27 @@ def _contributions(
     return out if ok else None
 
 
+SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
+"""An agreement id that is safe in a URL, a file name, a CSV cell and a spreadsheet
+criterion: a letter or digit, then letters, digits, ``.``, ``_`` and ``-``."""
+
+
+def _awkward_id(ck: Checker, a: Agreement) -> None:
+    """``awkward-id``: the characters of ``a.id`` outside :data:`SAFE_ID`."""
+    bad = sorted({ch for ch in a.id if not re.match(r"[A-Za-z0-9._-]", ch)})
+    if not bad:  # all safe but the first: -, . or _ (a CSV formula, a hidden file)
+        bad = [a.id[0]]
+    shown = ", ".join("a space" if ch == " " else repr(ch) for ch in bad)
+    fixed = re.sub(r"[^A-Za-z0-9._-]+", "-", a.id).strip("-._") or "A-1"
+    ck.err(
+        "awkward-id",
+        f"agreement id {a.id!r} holds {shown}: ids go into links, file names and "
+        "spreadsheet formulas, where such characters break or change meaning",
+        a.source,
+        f"e.g. {fixed!r} (letters, digits, '-', '_', '.')",
+    )
+
+
 def warnings(
     ck: Checker,
     agreements: list[Agreement],
@@ -291,11 +313,13 @@ def warnings(
     stale_days: int,
     named: Collection[str] | None = None,
 ) -> None:
-    """The warnings of the catalogue: stale rate, possible double entry, future date, and
-    unused partner — a partner no agreement record names (``named``; None when a file
+    """The warnings of the catalogue: an awkward agreement id, stale rate, possible double
+    entry, future date, and unused partner — a partner no agreement record names (``named``; None when a file
     could not be read, so that warning is not given)."""
     seen: dict[tuple[str, dt.date, Decimal, str], Agreement] = {}
     for a in agreements:
+        if not SAFE_ID.match(a.id):
+            _awkward_id(ck, a)
         if a.signed > today:
             ck.err(
                 "future-date",

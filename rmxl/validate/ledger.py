@@ -27,6 +27,7 @@ from rmxl.validate.agreements import FileAgreements, agreements, check_file, war
 from rmxl.validate.checks import Checker, suggest, type_name
 from rmxl.validate.knockon import SECTIONS, closest_section, triage
 from rmxl.validate.money import rate_jumps
+from rmxl.validate.naming import partner_id_problem
 from rmxl.validate.publisher import reporting_org
 from rmxl.validate.taxonomy import taxonomy as check_taxonomy
 
@@ -97,12 +98,16 @@ def partners(
         country = ck.text(m, "country", "partner", required=False)
         ok = pid is not None and name is not None and ptype is not None
         if pid is not None and not _ID_RE.match(pid):
+            fixed = re.sub(r"[^a-z0-9-]+", "-", pid.lower())
             ck.err(
                 "bad-id",
                 f"partner id {pid!r} must use a-z, 0-9 and '-' only",
                 m.val_src("id"),
-                f"e.g. {re.sub(r'[^a-z0-9-]+', '-', pid.lower())!r}",
+                partner_id_problem(fixed).partition(": ")[2] or f"e.g. {fixed!r}",
             )
+            ok = False
+        elif pid is not None and (why := partner_id_problem(pid)):
+            ck.err("bad-id", f"partner id {pid!r} {why}", m.val_src("id"), "choose another id")
             ok = False
         elif pid is not None and pid in out:
             ck.err(

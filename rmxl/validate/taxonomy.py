@@ -7,9 +7,10 @@ import itertools
 from typing import Any
 
 from rmxl.diagnostics import Source
-from rmxl.model import MULTI, NONE, ActionPlan, Code, Taxonomy, Vocabulary
+from rmxl.model import ActionPlan, Code, Taxonomy, Vocabulary
 from rmxl.read.files import LMap, LSeq
 from rmxl.validate.checks import Checker
+from rmxl.validate.naming import Names
 from rmxl.validate.publisher import iati_type
 
 VOCABULARIES = ("regions", "partner_types", "membership", "action_plans")
@@ -23,8 +24,11 @@ def vocabulary(
     multi: bool,
     iati: bool = False,
     field: str = "values",
+    plan_multi: tuple[str, Source] | None = None,
 ) -> Vocabulary | None:
-    """A ``{values: [{code, label}], multi_label?}`` mapping (or ``priorities`` of a plan)."""
+    """A ``{values: [{code, label}], multi_label?}`` mapping (or ``priorities`` of a plan,
+    whose ``multi_label`` is ``plan_multi``). Codes and labels are names of buckets: see
+    :class:`rmxl.validate.naming.Names` (spec §6)."""
     optional = ("multi_label",) if multi else ()
     m = ck.record(value, src, what, (field,), optional)
     if m is None:
@@ -35,7 +39,7 @@ def vocabulary(
             ck.err("wrong-type", f"{what}: {field!r} must be a non-empty list", m.val_src(field))
         return None
     codes: list[Code] = []
-    seen: dict[str, Source] = {}
+    names = Names(ck, what)
     for i, item in enumerate(items):
         one = ck.record(
             item, items.item_src(i), f"{what} entry", ("code", "label"), ("iati",) if iati else ()
@@ -46,24 +50,16 @@ def vocabulary(
         label = ck.text(one, "label", what)
         if code is None or label is None:
             continue
-        reserved = {MULTI, NONE}
-        if code.strip().lower() in reserved:
-            ck.err(
-                "duplicate-id",
-                f"{what}: code {code!r} is reserved for a built-in bucket",
-                one.val_src("code"),
-            )
+        if not names.claim(i, "code", code, one.val_src("code")):
             continue
-        if code in seen:
-            ck.err(
-                "duplicate-id",
-                f"{what}: code {code!r} defined twice (first at {seen[code]})",
-                one.val_src("code"),
-            )
+        if not names.claim(i, "label", label, one.val_src("label")):
             continue
-        seen[code] = one.val_src("code")
         codes.append(Code(code, label, iati_type(ck, one, "iati", what) if iati else None))
     multi_label = ck.text(m, "multi_label", what, required=False) if multi else None
+    if multi_label is not None:
+        names.claim(-1, "multi_label", multi_label, m.val_src("multi_label"))
+    elif plan_multi is not None:
+        names.claim(-1, "multi_label", *plan_multi)
     return Vocabulary(tuple(codes), multi_label)
 
 
@@ -73,7 +69,7 @@ def action_plans(ck: Checker, value: Any, src: Source) -> tuple[ActionPlan, ...]
         ck.err("wrong-type", "taxonomy: 'action_plans' must be a non-empty list", src)
         return ()
     plans: list[tuple[ActionPlan, Source]] = []
-    seen: set[str] = set()
+    seen = Names(ck, "action plans")
     for i, item in enumerate(value):
         what = "action plan"
         m = ck.record(
@@ -94,14 +90,13 @@ def action_plans(ck: Checker, value: Any, src: Source) -> tuple[ActionPlan, ...]
             m.val_src("priorities"),
             f"action plan {code} priorities",
             multi=False,
+            plan_multi=None if multi_label is None else (multi_label, m.val_src("multi_label")),
         )
         if None in (code, label, start, multi_label, prios):
             continue
         assert code and label and start and multi_label and prios
-        if code in seen:
-            ck.err("duplicate-id", f"action plan {code!r} defined twice", m.val_src("code"))
+        if not seen.claim(i, "code", code, m.val_src("code")):
             continue
-        seen.add(code)
         if end is not None and end < start:
             ck.err(
                 "plan-dates",

@@ -314,8 +314,8 @@ def warnings(
     named: Collection[str] | None = None,
 ) -> None:
     """The warnings of the catalogue: an awkward agreement id, stale rate, possible double
-    entry, future date, and unused partner — a partner no agreement record names (``named``; None when a file
-    could not be read, so that warning is not given)."""
+    entry, future date, and unused partner — a partner no agreement record names
+    (``named``; a partner an agreement misspells is a knock-on: rmxl.validate.knockon)."""
     seen: dict[tuple[str, dt.date, Decimal, str], Agreement] = {}
     for a in agreements:
         if not SAFE_ID.match(a.id):

@@ -246,3 +246,49 @@ def test_formula_without_cached_value(tmp_path: Path) -> None:
     wb.save(book)
     status, _, err = run_cli("import", "--ledger", str(root), "--map", str(EXAMPLE_MAP), str(book))
     assert status == 1 and "team.xlsx:Agreements!E5: error[import-formula]" in err
+
+
+def test_column_letters_and_a_header_that_looks_like_one(tmp_path: Path) -> None:
+    root = empty_ledger(tmp_path)
+    sheet = tmp_path / "a.csv"
+    sheet.write_text(
+        "ID,Title,Signed,Partner,Region,Priority,Amount\n"
+        "X-1,Smart villages,2022-03-14,Swiss FDFA,Africa,Digital Inclusion,CHF 2400000\n",
+        encoding="utf-8",
+    )
+    m = tmp_path / "map.yaml"  # 'ID' is a header here, not the column ID; B and G letters
+    m.write_text(
+        "columns: {id: ID, title: B, signed: Signed, partners: Partner, regions: Region,"
+        " priorities: Priority, amount: G}\n"
+    )
+    status, _, err = run_cli("import", "--ledger", str(root), "--map", str(m), str(sheet))
+    assert status == 0, err
+    (a,) = check(root)[0].agreements  # type: ignore[union-attr]
+    assert (a.id, a.title) == ("X-1", "Smart villages")
+    assert figures(root).total(2022) == 2_500_000
+
+
+SOFFICE = shutil.which("soffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="soffice (LibreOffice) is not installed")
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
+def test_ods_and_xls_import_like_xlsx(tmp_path: Path, fmt: str) -> None:
+    import subprocess
+
+    root = empty_ledger(tmp_path)
+    book = messy(tmp_path / "team.xlsx")
+    profile = f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}"
+    out = str(tmp_path / "out")
+    subprocess.run(
+        [str(SOFFICE), profile, "--headless", "--convert-to", fmt, "--outdir", out, str(book)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    converted = tmp_path / "out" / f"team.{fmt}"
+    status, _, err = run_cli(
+        "import", "--ledger", str(root), "--map", str(EXAMPLE_MAP), str(converted)
+    )
+    assert status == 0, err
+    assert figures(root).total(2022) == 2_650_000 and figures(root).total(2023) == 10_000

@@ -236,8 +236,7 @@ def _headers(grid: Grid, r: int, n: int) -> list[set[str]]:
 def locate(grid: Grid, sm: SheetMap, source: str) -> Located:
     """Find the header row and each mapped column. Raises :class:`ImportFailure`
     (``import-no-column``) naming every column that is not there."""
-    letters_only = {f: h for f, h in sm.columns.items() if re.fullmatch(r"[A-Z]{1,3}", h)}
-    named = {f: fold(h) for f, h in sm.columns.items() if f not in letters_only}
+    named = {f: fold(h) for f, h in sm.columns.items()}
     if sm.header_row is not None:
         rows = [sm.header_row - 1]
     else:
@@ -251,6 +250,9 @@ def locate(grid: Grid, sm: SheetMap, source: str) -> Located:
         if len(found) > best[0]:
             best = (len(found), r, found)
     _, r, found = best
+    for f, h in sm.columns.items():  # a column letter (C) where no header says it
+        if f not in found and re.fullmatch(r"[A-Z]{1,3}", h):
+            found[f] = column_number(h) - 1
     missing = [f for f in named if f not in found]
     if missing:
         heads = _headers(grid, r, sm.header_rows) if r < len(grid.rows) else []
@@ -265,8 +267,6 @@ def locate(grid: Grid, sm: SheetMap, source: str) -> Located:
             for f in missing
         ]
         raise ImportFailure(diags)
-    for f, h in letters_only.items():
-        found[f] = column_number(h) - 1
     return Located(grid, r + sm.header_rows, found)
 
 

@@ -1,13 +1,13 @@
 """The content-hash cache: a hit gives the very answer of a fresh run, a change is seen,
 a corrupt or foreign entry is ignored and rewritten, concurrent writers never corrupt it,
-and ``rmxl validate`` stays free of pandas."""
+and ``rmxl validate`` stays free of pandas (its safety: tests/test_cache_security.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing
 import os
-import pickle
 import subprocess
 import sys
 from pathlib import Path
@@ -73,8 +73,9 @@ def test_cached_answers_equal_fresh_ones(
     assert parses == []
     assert first == fresh and second == fresh
     assert loader.diagnostics(root, DAY) == fresh[1]
-    assert len(list((cache_dir / "file").glob("*.pickle"))) == 4
-    assert len(list((cache_dir / "ledger").glob("*.pickle"))) == 1
+    assert len(list((cache_dir / "shape").glob("*.json"))) == 4
+    assert len(list((cache_dir / "checked").glob("*.json"))) == 1
+    assert len(list((cache_dir / "ledger").glob("*.json"))) == 1
 
 
 def test_read_diagnostics_come_back_from_the_cache(
@@ -99,10 +100,11 @@ def test_diagnostics_first_then_the_ledger(
     diags = loader.diagnostics(root, DAY)  # what rmxl validate stores: no ledger
     assert not (cache_dir / "ledger").exists()
     parses.clear()
-    ledger, again = loader.check(root, DAY)  # the ledger is rebuilt from cached trees
-    assert parses == [] and again == diags
+    ledger, again = loader.check(root, DAY)  # rebuilt: the agreements' check is cached
+    assert sorted(Path(p).name for p in parses) == ["partners.yaml", "rates.yaml", "taxonomy.yaml"]
+    assert again == diags
     assert (ledger, again) == uncached(root, monkeypatch)
-    assert len(list((cache_dir / "ledger").glob("*.pickle"))) == 1
+    assert len(list((cache_dir / "ledger").glob("*.json"))) == 1
 
 
 def test_clean_ledger_figures_from_cache(
@@ -118,7 +120,7 @@ def test_clean_ledger_figures_from_cache(
     assert [a.id for a in warm.agreements] == ["A-1", "A-2", "A-3", "A-4"]
 
 
-def test_one_changed_file_is_the_only_one_parsed_again(
+def test_a_changed_file_is_read_again_with_its_context_only(
     tmp_path: Path, cache_dir: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = write_ledger(tmp_path / "ledger", base_files())
@@ -127,7 +129,12 @@ def test_one_changed_file_is_the_only_one_parsed_again(
     path = root / "agreements" / "2022.yaml"
     path.write_text(path.read_text().replace("title: Cyber drills", "title: Cyber"))
     ledger, diags = loader.check(root, DAY)
-    assert parses == [(root / "agreements" / "2022.yaml").as_posix()]
+    assert sorted(Path(p).name for p in parses) == [
+        "2022.yaml",
+        "partners.yaml",
+        "rates.yaml",
+        "taxonomy.yaml",
+    ]
     assert ledger is not None and ledger.agreements[1].title == "Cyber"
     assert (ledger, diags) == uncached(root, monkeypatch)
 
@@ -152,16 +159,18 @@ def test_corrupt_or_foreign_entries_are_ignored_and_rewritten(
 ) -> None:
     root = faulty(tmp_path / "ledger")
     fresh = loader.check(root, DAY)
-    entries = sorted(cache_dir.glob("*/*.pickle"))
+    entries = sorted(cache_dir.glob("*/*.json"))
+    assert len(entries) == 7  # 4 shapes, 1 checked agreements file, diagnostics, ledger
+    wrong = b'[["rmxl-cache",2,"x","y"],["r",[1]]]'
     for i, path in enumerate(entries):
         data = path.read_bytes()
-        path.write_bytes([b"", data[: len(data) // 2], b"garbage", pickle.dumps(("x", 1))][i % 4])
+        path.write_bytes([b"", data[: len(data) // 2], b"garbage", wrong][i % 4])
     parses.clear()
     assert loader.check(root, DAY) == fresh
     assert len(parses) == 4  # nothing usable was found: all parsed again
     for path in entries:  # and rewritten whole
-        head, _ = pickle.loads(path.read_bytes())
-        assert head[0] == b"rmxl-cache"
+        head, _ = json.loads(path.read_bytes())
+        assert head[0] == "rmxl-cache"
     parses.clear()
     assert loader.check(root, DAY) == fresh and parses == []
 
@@ -169,8 +178,8 @@ def test_corrupt_or_foreign_entries_are_ignored_and_rewritten(
 def test_an_entry_under_the_wrong_name_is_a_miss(cache_dir: Path) -> None:
     store = cache.Store(cache_dir)
     store.put("file", "a" * 40, "value of a")
-    (cache_dir / "file" / f"{'b' * 40}.pickle").write_bytes(
-        (cache_dir / "file" / f"{'a' * 40}.pickle").read_bytes()
+    (cache_dir / "file" / f"{'b' * 40}.json").write_bytes(
+        (cache_dir / "file" / f"{'a' * 40}.json").read_bytes()
     )
     assert store.get("file", "a" * 40) == "value of a"
     assert store.get("file", "b" * 40) is cache.MISSING
@@ -239,11 +248,11 @@ def test_prune_removes_old_entries_once_a_day(cache_dir: Path) -> None:
     store = cache.Store(cache_dir)
     store.put("file", "old", 1)
     store.put("file", "new", 2)
-    old = cache_dir / "file" / "old.pickle"
+    old = cache_dir / "file" / "old.json"
     os.utime(old, (0, 0))
     assert store.prune() == 1
     assert not old.exists() and store.get("file", "new") == 2
-    os.utime(cache_dir / "file" / "new.pickle", (0, 0))
+    os.utime(cache_dir / "file" / "new.json", (0, 0))
     assert store.prune() == 0  # already pruned today
 
 
@@ -266,7 +275,7 @@ def test_concurrent_writers_never_corrupt(cache_dir: Path) -> None:
     assert [p.exitcode for p in procs] == [0, 0, 0, 0]
     _, i, big = cache.Store(cache_dir).get("file", "shared")
     assert i == 39 and big == list(range(50_000))
-    assert [p.name for p in (cache_dir / "file").iterdir()] == ["shared.pickle"]
+    assert [p.name for p in (cache_dir / "file").iterdir()] == ["shared.json"]
 
 
 def test_demo_ledger_same_with_and_without_cache(
@@ -296,8 +305,8 @@ def test_validate_imports_no_pandas_matplotlib_or_xlsxwriter(tmp_path: Path) -> 
             [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT
         )
         assert done.returncode == 0, done.stderr
-    # rmxl validate asks for diagnostics only: no ledger is pickled for it
-    assert list((tmp_path / "c" / "diags").glob("*.pickle"))
+    # rmxl validate asks for diagnostics only: no ledger is written for it
+    assert list((tmp_path / "c" / "diags").glob("*.json"))
     assert not (tmp_path / "c" / "ledger").exists()
 
 
@@ -324,13 +333,13 @@ agreements:
 
 @pytest.fixture
 def loaded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The display paths of the files whose tree was loaded (parsed or unpickled)."""
+    """The display paths of the files whose tree was loaded (parsed)."""
     seen: list[str] = []
     real = loader._tree
 
-    def spy(e: cache.Entry, store: Any) -> Any:
+    def spy(e: cache.Entry) -> Any:
         seen.append(e.display)
-        return real(e, store)
+        return real(e)
 
     monkeypatch.setattr(loader, "_tree", spy)
     return seen
@@ -345,7 +354,7 @@ def test_an_unchanged_agreements_file_is_not_even_loaded(
     (root / "agreements" / "b.yaml").write_text(SECOND_FILE.replace("Second", "2nd"))
     got = loader.check(root, DAY)
     assert "agreements/2022.yaml" not in " ".join(loaded)  # its check came from the cache
-    # the taxonomy, partners and rates are loaded (from the cache) to check b.yaml against
+    # the taxonomy, partners and rates are parsed to check b.yaml against
     assert sorted(Path(p).name for p in loaded) == [
         "b.yaml",
         "partners.yaml",

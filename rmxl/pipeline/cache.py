@@ -1,11 +1,15 @@
-"""A content-addressed cache of parsed ledger files and of whole-ledger check results.
+"""A content-addressed cache of check results, per agreements file and per whole ledger.
 
 A ledger is validated on every commit, in CI and in a pre-commit hook, mostly unchanged.
 Each entry is keyed by a BLAKE2b hash of what fully determines it, so a hit can never
-change a result:
+change a result (every key also hashes :func:`fingerprint`: rmxl's own source, Python,
+pycountry):
 
-- ``file/<key>``: one file's parsed tree and read diagnostics; the key hashes the file's
-  bytes, its display path and :func:`fingerprint` (rmxl's own source, Python, pycountry);
+- ``shape/<key>``: the top-level sections of one file read without a problem; the key
+  hashes the file's bytes and display path (:func:`file_key`);
+- ``checked/<key>``: one agreements file's records checked on their own
+  (:class:`~rmxl.validate.agreements.FileAgreements`); the key hashes the file and every
+  file it is checked against (:func:`checked_key`);
 - ``diags/<key>`` and ``ledger/<key>``: the sorted diagnostics and the
   :class:`~rmxl.model.Ledger` of a whole check; the key hashes every file key in order,
   the ledger folder as given, and the day (warnings depend on today).
@@ -13,13 +17,17 @@ change a result:
 Where: ``$RMXL_CACHE_DIR``, else ``$XDG_CACHE_HOME/rmxl``, else ``~/.cache/rmxl`` —
 outside the ledger's git tree. ``RMXL_CACHE=0`` turns it off.
 
+Nothing read from the cache can run code (issue 10): entries are JSON, rebuilt into
+rmxl's own records by :mod:`rmxl.pipeline.codec`, which constructs nothing else. The
+folder is created private (0700); a folder, or an entry, owned by another user or
+writable by group or others is not used (as git refuses a repository owned by someone
+else), nor is an entry that is a link.
+
 Safety: an entry is written to a temporary file in the same folder and renamed over the
 old one (``os.replace``), so concurrent runs never see half an entry; an entry that
-cannot be read, is truncated, or carries another key or format is ignored and rewritten.
-Failing to write (read-only home) only loses the speed-up. Entries unused for
-:data:`MAX_AGE_DAYS` days are removed now and then. Entries are pickles: the folder is
-created private to the user (mode 0700); do not point ``RMXL_CACHE_DIR`` at a folder
-others can write to.
+cannot be read, is truncated, malformed, or carries another key or format is ignored and
+rewritten. Failing to write (read-only home) only loses the speed-up. Entries unused for
+:data:`MAX_AGE_DAYS` days are removed now and then.
 """
 
 from __future__ import annotations
@@ -28,8 +36,9 @@ import contextlib
 import datetime as dt
 import hashlib
 import importlib.util
+import json
 import os
-import pickle
+import stat
 import sys
 import time
 from dataclasses import dataclass
@@ -37,12 +46,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
-FORMAT: Final = 1
+from rmxl.pipeline import codec
+
+FORMAT: Final = 2
 """Bumped when the layout of entries changes."""
 MAX_AGE_DAYS: Final = 30
 MISSING: Final = object()
 """What :meth:`Store.get` returns for an absent, unreadable or foreign entry."""
-_MAGIC: Final = b"rmxl-cache"
+_MAGIC: Final = "rmxl-cache"
+SUFFIX: Final = ".json"
 _OFF = ("0", "false", "no", "off")
 
 
@@ -127,34 +139,54 @@ def snapshot(paths: list[tuple[Path, str]], max_bytes: float) -> list[Entry]:
 
 
 class Store:
-    """The cache folder: ``get`` and ``put`` pickled values by kind and key."""
+    """The cache folder: ``get`` and ``put`` values by kind and key, as plain data
+    (:mod:`rmxl.pipeline.codec`)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
     @classmethod
     def open(cls) -> Store | None:
-        """The store at :func:`cache_dir`, or None when the cache is off."""
+        """The store at :func:`cache_dir`, created private (0700) if absent; None when the
+        cache is off, or the folder cannot be created, or is not the user's own (owned by
+        another user, or writable by group or others: its entries could be anyone's)."""
         folder = cache_dir()
-        return None if folder is None else cls(folder)
+        if folder is None:
+            return None
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        try:
+            st = folder.stat()
+        except OSError:
+            return None
+        return cls(folder) if stat.S_ISDIR(st.st_mode) and _own(st) else None
 
     def path(self, kind: str, key: str) -> Path:
-        return self.folder / kind / f"{key}.pickle"
+        return self.folder / kind / f"{key}{SUFFIX}"
 
     def get(self, kind: str, key: str) -> Any:
-        """The value stored under ``key``, or :data:`MISSING`."""
+        """The value stored under ``key``, or :data:`MISSING`: also for an entry that is
+        not a regular file of the user's own (a link, another user's, writable by others),
+        or not what :meth:`put` writes (truncated, corrupt, crafted, another key)."""
         path = self.path(kind, key)
         try:
-            with open(path, "rb") as f:
-                head, value = pickle.load(f)
-        except FileNotFoundError:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
             return MISSING
-        except Exception:  # a truncated, corrupt or foreign entry is a miss, never an error
-            return MISSING
-        if head != (_MAGIC, kind, key):
+        with os.fdopen(fd, "rb") as f:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode) or not _own(st):
+                return MISSING
+            data = f.read()
+        try:
+            head, value = _parse(data)
+            if head != [_MAGIC, FORMAT, kind, key]:
+                return MISSING
+            found = codec.decode(value)
+        except Exception:  # whatever the bytes hold is a miss, never an error
             return MISSING
         self._touch(path)
-        return value
+        return found
 
     def put(self, kind: str, key: str, value: Any) -> None:
         """Store ``value`` atomically (temporary file + rename); errors are ignored."""
@@ -163,13 +195,19 @@ class Store:
         folder = self.folder / kind
         tmp = None
         try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pickle")
+            data = json.dumps(
+                [[_MAGIC, FORMAT, kind, key], codec.encode(value)],
+                separators=(",", ":"),
+                allow_nan=False,
+            ).encode()
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            folder.mkdir(exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=SUFFIX)
             with os.fdopen(fd, "wb") as f:
-                pickle.dump(((_MAGIC, kind, key), value), f, protocol=pickle.HIGHEST_PROTOCOL)
+                f.write(data)
             os.replace(tmp, self.path(kind, key))
             tmp = None
-        except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
+        except (OSError, TypeError, ValueError, RecursionError):
             pass
         finally:
             if tmp is not None:
@@ -184,8 +222,9 @@ class Store:
             pass
 
     def prune(self, max_age_days: float = MAX_AGE_DAYS) -> int:
-        """Remove entries (and stray temporary files) unused for ``max_age_days``; returns
-        how many. Run at most once a day (a ``.pruned`` stamp file)."""
+        """Remove entries (and stray temporary files, and the pickles of earlier rmxl
+        versions) unused for ``max_age_days``; returns how many. Run at most once a day (a
+        ``.pruned`` stamp file)."""
         stamp = self.folder / ".pruned"
         now = time.time()
         try:
@@ -194,19 +233,31 @@ class Store:
         except OSError:
             pass
         removed = 0
-        for path in self.folder.glob("*/*.pickle"):
+        for path in self.folder.glob("*/*"):
             try:
-                if now - path.stat().st_mtime > max_age_days * 86400:
+                if path.is_file() and now - path.stat().st_mtime > max_age_days * 86400:
                     path.unlink()
                     removed += 1
             except OSError:
                 continue
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with contextlib.suppress(OSError):
             stamp.touch()
-        except OSError:
-            pass
         return removed
+
+
+def _own(st: os.stat_result) -> bool:
+    """Owned by this user and writable by no one else (as git trusts a repository)."""
+    if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return False
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or st.st_uid == getuid()
+
+
+def _parse(data: bytes) -> tuple[Any, Any]:
+    found = json.loads(data)
+    if not isinstance(found, list) or len(found) != 2:
+        raise codec.Malformed("not an entry")
+    return found[0], found[1]
 
 
 def _unlink(path: Path) -> None:

@@ -29,7 +29,9 @@ from rmxl.pipeline import cache
 from rmxl.read import files as read
 from rmxl.read.fastread import read_bytes
 from rmxl.validate import knockon
-from rmxl.validate.ledger import validate
+from rmxl.validate.agreements import FileAgreements
+from rmxl.validate.ledger import conclude, validate
+from rmxl.validate.ledger import context as context_of
 
 if TYPE_CHECKING:
     from rmxl.query.figures import Figures
@@ -104,24 +106,16 @@ def _checked(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None
         ledger, diags = validate(files, root, day)
         return ledger, sorted([*read_diags, *diags], key=knockon.order)
     store = cache.Store.open()
-    max_bytes = getattr(read, "MAX_FILE_BYTES", float("inf"))
-    entries = cache.snapshot([(p, read.display_path(root, p)) for p in paths], max_bytes)
+    entries = cache.snapshot([(p, read.display_path(root, p)) for p in paths], read.MAX_FILE_BYTES)
     keys = [e.key for e in entries if e.key is not None]
     key = cache.check_key(root, day, keys) if len(keys) == len(entries) else None
     if key is not None and store is not None:
         hit = _cached(store, key, want_ledger)
         if hit is not None:
             return hit
-    files, read_diags, pending = _read(entries, store)
-    checked: dict[str, Any] = {}
-    ledger, diags = validate(files, root, day, _lost(entries, read_diags), checked=checked)
-    diags = sorted([*read_diags, *diags], key=knockon.order)
-    if store is not None:
-        for display, group in checked.items():
-            if display in pending:
-                store.put("checked", pending[display], group)
+    ledger, diags = _validated(entries, root, day, store)
     if key is not None and store is not None:
-        if want_ledger:  # else not needed: rmxl validate spares itself the pickling
+        if want_ledger:  # else not needed: rmxl validate spares itself the writing
             store.put("ledger", key, ledger)
         store.put("diags", key, diags)
         store.prune()
@@ -140,52 +134,58 @@ def _cached(
     """The stored result of an identical check, or None (also when the ledger is wanted
     but only the diagnostics were stored, by :func:`diagnostics`)."""
     diags = store.get("diags", key)
-    if diags is cache.MISSING:
+    if not isinstance(diags, list) or not all(isinstance(d, Diagnostic) for d in diags):
         return None
     if not want_ledger:
         return None, diags
     ledger = store.get("ledger", key)
-    return None if ledger is cache.MISSING else (ledger, diags)
+    return (ledger, diags) if ledger is None or isinstance(ledger, Ledger) else None
 
 
 AGREEMENTS_ONLY = ("agreements",)
 
 
-def _read(
-    entries: list[cache.Entry], store: cache.Store | None
-) -> tuple[list[read.LedgerFile], list[Diagnostic], dict[str, str]]:
-    """Every file's tree and read diagnostics, from the cache or parsed (and stored).
-
-    A file that holds agreements alone, unchanged, checked against unchanged taxonomy,
-    partners and rates, is not even loaded: its check comes from the cache
-    (``LedgerFile.checked``). Returns the files, the read diagnostics, and, by display
-    path, the cache key under which each other agreements file's check is to be stored."""
+def _validated(
+    entries: list[cache.Entry], root: Path, day: dt.date, store: cache.Store | None
+) -> tuple[Ledger | None, list[Diagnostic]]:
+    """Read and validate every file, as :func:`rmxl.validate.ledger.validate` does, with
+    one shortcut: a file that holds agreements alone, unchanged, checked against unchanged
+    taxonomy, partners and rates, is not even read: its check comes from the cache (and
+    every other agreements file's check is stored there)."""
     trees: dict[int, tuple[read.LedgerFile, list[Diagnostic]]] = {}
     shapes: list[Any] = []
     for i, e in enumerate(entries):  # a file's top-level keys, known by its content
         shape = store.get("shape", e.key) if store is not None and e.key else cache.MISSING
         if shape is cache.MISSING:
-            trees[i] = _tree(e, store)
+            trees[i] = _tree(e)
             shape = _shape(*trees[i])
             if shape is not None and store is not None and e.key:
                 store.put("shape", e.key, shape)
         shapes.append(shape)
     context = [e.key for e, shape in zip(entries, shapes, strict=True) if shape != AGREEMENTS_ONLY]
-    files: list[read.LedgerFile] = []
-    diags: list[Diagnostic] = []
-    pending: dict[str, str] = {}
+    found: dict[int, FileAgreements] = {}
+    pending: dict[int, str] = {}
     for i, (e, shape) in enumerate(zip(entries, shapes, strict=True)):
-        if store is not None and e.key and shape == AGREEMENTS_ONLY and None not in context:
-            key = cache.checked_key(e.key, [k for k in context if k])
-            hit = store.get("checked", key) if i not in trees else cache.MISSING
-            if hit is not cache.MISSING:
-                files.append(read.LedgerFile(e.display, None, hit))
-                continue
-            pending[e.display] = key
-        file, file_diags = trees[i] if i in trees else _tree(e, store)
-        files.append(file)
-        diags.extend(file_diags)
-    return files, diags, pending
+        if store is None or e.key is None or shape != AGREEMENTS_ONLY or None in context:
+            continue
+        pending[i] = cache.checked_key(e.key, [k for k in context if k])
+        hit = store.get("checked", pending[i])
+        if isinstance(hit, FileAgreements):
+            found[i] = hit
+    for i, e in enumerate(entries):
+        if i not in found and i not in trees:
+            trees[i] = _tree(e)
+    read_diags = [d for i in sorted(trees) for d in trees[i][1]]
+    ctx = context_of([trees[i][0] for i in sorted(trees)], _lost(entries, read_diags))
+    groups: list[FileAgreements] = []
+    for i, e in enumerate(entries):
+        group = found.get(i) or (ctx.agreements_of(e.display) if i in trees else None)
+        if group is not None:
+            groups.append(group)
+            if store is not None and i in pending and i not in found:
+                store.put("checked", pending[i], group)
+    ledger, diags = conclude(ctx, groups, root, day)
+    return ledger, sorted([*read_diags, *diags], key=knockon.order)
 
 
 def _shape(file: read.LedgerFile, diags: list[Diagnostic]) -> tuple[str, ...] | None:
@@ -195,14 +195,9 @@ def _shape(file: read.LedgerFile, diags: list[Diagnostic]) -> tuple[str, ...] | 
     return tuple(str(k) for k in file.data)
 
 
-def _tree(e: cache.Entry, store: cache.Store | None) -> tuple[read.LedgerFile, list[Diagnostic]]:
-    """One file's tree and read diagnostics, from the cache or parsed (and stored)."""
+def _tree(e: cache.Entry) -> tuple[read.LedgerFile, list[Diagnostic]]:
+    """One file's tree and read diagnostics."""
     diags: list[Diagnostic] = []
     if e.raw is None or e.key is None:  # unreadable or too large: read.py says why
         return read.read_file(e.path, e.display, diags), diags
-    hit: Any = cache.MISSING if store is None else store.get("file", e.key)
-    if hit is cache.MISSING:
-        hit = (read_bytes(e.raw, e.display, diags), diags)
-        if store is not None:
-            store.put("file", e.key, hit)
-    return read.LedgerFile(e.display, hit[0]), list(hit[1])
+    return read.LedgerFile(e.display, read_bytes(e.raw, e.display, diags)), diags

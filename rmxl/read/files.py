@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from rmxl.diagnostics import Diagnostic, Source, make
 from rmxl.read.compose import MAX_FILE_BYTES, compose
 from rmxl.read.located import BadDate, LMap, LSeq, Pos
 
 __all__ = [
+    "MAX_FILE_BYTES",
     "BadDate",
     "LMap",
     "LSeq",
@@ -37,14 +37,10 @@ __all__ = [
 
 @dataclass(slots=True)
 class LedgerFile:
-    """One parsed file: its display path and its top-level mapping (None if empty).
-
-    ``checked`` is set instead of ``data`` by the loader for a file of agreements whose
-    check it found in its cache (a :class:`rmxl.validate.agreements.FileAgreements`)."""
+    """One parsed file: its display path and its top-level mapping (None if empty)."""
 
     path: str
     data: LMap | None
-    checked: Any = None
 
 
 def decode(raw: bytes, file: str, diags: list[Diagnostic]) -> str | None:

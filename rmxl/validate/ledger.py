@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Collection
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -246,54 +247,39 @@ def rate_entry(
     return rate
 
 
-def _agreement_files(
-    files: list[LedgerFile],
-    parts: list[tuple[Any, Source]],
-    tax: Taxonomy | None,
-    defined: set[str],
-    rts: Rates,
-    checked: dict[str, FileAgreements] | None,
-) -> list[FileAgreements]:
-    """Each file's agreement records checked on their own, in file order: taken from
-    ``LedgerFile.checked`` when the loader had them cached, else checked now (and put in
-    ``checked`` by display path, for the loader to cache)."""
-    by_file: dict[str, list[tuple[Any, Source]]] = defaultdict(list)
-    for value, src in parts:
-        by_file[src.file].append((value, src))
-    out = []
-    for f in files:
-        if f.checked is not None:
-            out.append(f.checked)
-        elif f.path in by_file:
-            local = Checker()
-            items = records(local, by_file[f.path], "agreements")
-            group = check_file(items, local.diags, tax, defined, rts, not local.lost)
-            out.append(group)
-            if checked is not None:
-                checked[f.path] = group
-    return out
+@dataclass(slots=True)
+class Context:
+    """A ledger checked except for its agreements: what each file's agreement records are
+    checked against (the taxonomy, the partner ids, the rates), and the diagnostics so far.
+
+    :func:`validate` is :func:`context`, then :meth:`agreements_of` for every file, then
+    :func:`conclude`; a caller may obtain a file's :class:`FileAgreements` in any way that
+    gives the same value (it depends on that file and the context alone)."""
+
+    ck: Checker
+    parts: dict[str, list[tuple[Any, Source]]]
+    taxonomy: Taxonomy | None
+    partners: dict[str, Partner]
+    rates: Rates
+    defined: set[str]
+    lost: frozenset[str]
+
+    def agreements_of(self, path: str) -> FileAgreements | None:
+        """The agreement records of the file at display path ``path``, checked on their own
+        (None when it holds none)."""
+        mine = [(v, src) for v, src in self.parts.get("agreements", []) if src.file == path]
+        if not mine:
+            return None
+        local = Checker()
+        items = records(local, mine, "agreements")
+        return check_file(
+            items, local.diags, self.taxonomy, self.defined, self.rates, not local.lost
+        )
 
 
-def validate(
-    files: list[LedgerFile],
-    root: Path,
-    today: dt.date | None = None,
-    lost: Collection[str] = (),
-    checked: dict[str, FileAgreements] | None = None,
-) -> tuple[Ledger | None, list[Diagnostic]]:
-    """Check the records of every file and build the :class:`Ledger`.
-
-    Returns ``(ledger, diagnostics)``, causes first, then by file, line and column,
-    without knock-ons (counted in a ``knock-on`` note: :mod:`rmxl.validate.knockon`); the
-    ledger is None when the taxonomy itself is unusable. A ledger returned alongside
-    errors holds only the records that passed and must not be used for figures (see
-    :func:`rmxl.pipeline.load.load`).
-    ``lost`` names the sections of files that could not be read or parsed
-    (:func:`rmxl.validate.knockon.declared`): the diagnostics that depend on them are
-    knock-ons.
-    ``checked`` (a dict) receives each file's :class:`FileAgreements` checked in this
-    call; a ``LedgerFile`` whose ``checked`` is set is taken as it is (its tree unread).
-    """
+def context(files: list[LedgerFile], lost: Collection[str] = ()) -> Context:
+    """Check every section of ``files`` except the agreements (spec §2); ``lost`` as for
+    :func:`validate`."""
     ck = Checker()
     parts = sections(ck, files)
     tax_sections = [v for v, _ in parts.get("taxonomy", []) if isinstance(v, LMap)]
@@ -320,7 +306,16 @@ def validate(
     defined = set(prt) | {
         i["id"] for i, _ in partner_items if isinstance(i, LMap) and isinstance(i.get("id"), str)
     }
-    groups = _agreement_files(files, parts.get("agreements", []), tax, defined, rts, checked)
+    return Context(ck, parts, tax, prt, rts, defined, frozenset(lost))
+
+
+def conclude(
+    ctx: Context, groups: list[FileAgreements], root: Path, today: dt.date | None = None
+) -> tuple[Ledger | None, list[Diagnostic]]:
+    """Join every file's checked agreements (``groups``, in file order) into the ledger:
+    ids unique across files, the ledger-wide checks and warnings, the reporting
+    organisation. Returns what :func:`validate` returns."""
+    ck, tax, prt, rts = ctx.ck, ctx.taxonomy, ctx.partners, ctx.rates
     agr = agreements(ck, groups)
     valued = money.values(agr, rts)
     money.funds_limit(ck, valued)
@@ -330,7 +325,29 @@ def validate(
     if tax is not None:
         named = frozenset().union(*(g.named for g in groups))
         warnings(ck, agr, prt, rts, today or dt.date.today(), STALE_DAYS, named)
-    org = reporting_org(ck, parts.get("reporting_org", []))
-    diags = triage(ck.diags, ck.lost | set(lost))
+    org = reporting_org(ck, ctx.parts.get("reporting_org", []))
+    diags = triage(ck.diags, ck.lost | ctx.lost)
     ledger = Ledger(root, tax, prt, rts, tuple(agr), org) if tax is not None else None
     return ledger, diags
+
+
+def validate(
+    files: list[LedgerFile],
+    root: Path,
+    today: dt.date | None = None,
+    lost: Collection[str] = (),
+) -> tuple[Ledger | None, list[Diagnostic]]:
+    """Check the records of every file and build the :class:`Ledger`.
+
+    Returns ``(ledger, diagnostics)``, causes first, then by file, line and column,
+    without knock-ons (counted in a ``knock-on`` note: :mod:`rmxl.validate.knockon`); the
+    ledger is None when the taxonomy itself is unusable. A ledger returned alongside
+    errors holds only the records that passed and must not be used for figures (see
+    :func:`rmxl.pipeline.load.load`).
+    ``lost`` names the sections of files that could not be read or parsed
+    (:func:`rmxl.validate.knockon.declared`): the diagnostics that depend on them are
+    knock-ons.
+    """
+    ctx = context(files, lost)
+    groups = [g for f in files if (g := ctx.agreements_of(f.path)) is not None]
+    return conclude(ctx, groups, root, today)

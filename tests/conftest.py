@@ -146,6 +146,15 @@ def base_files(**overrides: str) -> dict[str, str]:
 
 
 @pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh cache folder for this test (not yet created), the cache switched on."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("RMXL_CACHE_DIR", str(folder))
+    monkeypatch.delenv("RMXL_CACHE", raising=False)
+    return folder
+
+
+@pytest.fixture
 def small(tmp_path: Path) -> Path:
     """A small valid ledger (spec taxonomy subset, four agreements)."""
     return write_ledger(tmp_path / "ledger", base_files())

@@ -26,14 +26,6 @@ DAY = dt.date(2022, 9, 1)  # A-3 (signed 2022-09-30) is then in the future: a wa
 
 
 @pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("RMXL_CACHE_DIR", str(folder))
-    monkeypatch.delenv("RMXL_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The display paths of the files actually parsed (not taken from the cache)."""
     seen: list[str] = []

@@ -22,14 +22,6 @@ from conftest import AGREEMENTS, base_files, write_ledger
 DAY = dt.date(2022, 9, 1)
 
 
-@pytest.fixture
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("RMXL_CACHE_DIR", str(folder))
-    monkeypatch.delenv("RMXL_CACHE", raising=False)
-    return folder
-
-
 class Boom:
     """Unpickling this runs a shell command that creates the marker file."""
 

@@ -417,6 +417,15 @@ _KINDS = [
         "Template: 'each' is not a taxonomy dimension",
         "A section goes through the buckets of region, priority, partner_type or membership.",
     ),
+    # rmxl fmt (README, "Formatting")
+    _k(
+        "fmt-refused",
+        "Formatting refused",
+        "rmxl fmt leaves the file untouched: formatting it would lose a comment (one inside "
+        "[...] or {...}, say), move a comment to another record, or change the data. The "
+        "diagnostic points at the comment or key concerned; its hint says what to change "
+        "by hand.",
+    ),
 ]
 
 CATALOGUE: dict[str, Kind] = {k.code: k for k in _KINDS}

@@ -189,11 +189,11 @@ def test_write_is_atomic_and_keeps_permissions(tmp_path: Path) -> None:
     assert [p.name for p in partners.parent.iterdir() if p.name.startswith(".")] == []
 
 
-def test_crlf_and_bom_become_lf_without_bom(tmp_path: Path) -> None:
+def test_bom_is_dropped_and_crlf_kept(tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
     path.write_bytes(b"\xef\xbb\xbfrates:\r\n  CHF:\r\n    2022-01-01: 0.96\r\n")
     format_paths([path], check=False)
-    assert path.read_bytes() == b"rates:\n  CHF:\n    2022-01-01: 0.96\n"
+    assert path.read_bytes() == b"rates:\r\n  CHF:\r\n    2022-01-01: 0.96\r\n"
 
 
 def test_missing_ledger_is_an_error(tmp_path: Path) -> None:

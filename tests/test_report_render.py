@@ -14,16 +14,15 @@ import docx
 import pytest
 from click.testing import CliRunner
 
+from rmxl import fileio
 from rmxl.cli import main
 from rmxl.pipeline.load import figures
-from rmxl.render.report import markup as report_render
 from rmxl.render.report.content import Report, build_report
 from rmxl.render.report.docx import render_docx
 from rmxl.render.report.markup import (
     render,
     render_html,
     render_markdown,
-    write_atomic,
     write_report,
 )
 from rmxl.render.report.text import render_text
@@ -133,12 +132,12 @@ def test_write_atomic_keeps_the_old_file_on_failure(
     def fail(src: str, dst: Path) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(report_render.os, "replace", fail)
+    monkeypatch.setattr(fileio.os, "replace", fail)
     with pytest.raises(OSError):
-        write_atomic(path, b"new")
+        fileio.write_file(path, b"new")
     assert path.read_bytes() == b"old" and list(tmp_path.iterdir()) == [path]
     monkeypatch.undo()
-    write_atomic(path, b"new")
+    fileio.write_file(path, b"new")
     assert path.read_bytes() == b"new"
     assert (path.stat().st_mode & 0o777) == 0o666 & ~_umask()
 

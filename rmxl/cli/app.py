@@ -57,8 +57,8 @@ def library_errors(out: Callable[[], Path | None] = lambda: None) -> Iterator[No
         _ledger_error(e)
     except QueryError as e:
         _fail(str(e))
-    except OSError as e:
-        _fail(f"cannot write {out()}: {e.strerror or e}")
+    except OSError as e:  # rmxl.fileio: nothing was changed, no temporary file is left
+        _fail(f"cannot write {e.filename or out()}: {e.strerror or e} (nothing was written)")
 
 
 def _ledger_error(e: LedgerError) -> None:

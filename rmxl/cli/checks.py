@@ -79,8 +79,10 @@ def fmt_(ledger: Path | None, check: bool, files: tuple[Path, ...]) -> None:
         _fail(f"error[ledger-empty]: no *.yaml files in {root.as_posix()!r}")
     results = format_paths(list(files) or ledger_paths(root), check)
     for path, outcome, why in results:
-        if outcome != "unchanged":
-            click.echo(f"{outcome} {path.as_posix()}" + (f": {why}" if why else ""), err=bool(why))
+        if outcome == "not formatted":
+            click.echo(why, err=True)  # path:line:col: error[code]: … (what to do)
+        elif outcome != "unchanged":
+            click.echo(f"{outcome} {path.as_posix()}")
     count = Counter(outcome for _, outcome, _ in results)
     changed = count["formatted"] + count["would reformat"]
     verb = "would be reformatted" if check else "reformatted"

@@ -100,9 +100,10 @@ def export(ledger: Path | None, fmt: str, out: Path | None) -> None:
     described by a Frictionless datapackage.json; or an IATI 2.03 activity file (one
     activity per agreement, each contribution an incoming commitment)."""
     from rmxl.compile import compile_ledger
+    from rmxl.fileio import write_file
     from rmxl.render.export.iati import IatiError, iati_xml
     from rmxl.render.export.tables import tables
-    from rmxl.render.export.write import write, write_bytes
+    from rmxl.render.export.write import write
 
     target = out or (Path("export/iati-activities.xml") if fmt == "iati" else Path("export"))
     with library_errors(lambda: target):
@@ -112,8 +113,7 @@ def export(ledger: Path | None, fmt: str, out: Path | None) -> None:
                 data = iati_xml(ledger_)
             except IatiError as e:
                 _fail(str(e))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_bytes(target, data)
+            write_file(target, data)
             click.echo(f"wrote {target.as_posix()} ({len(ledger_.agreements)} activities)")
             return
         written = write(tables(compile_ledger(ledger_)), fmt, target)

@@ -46,6 +46,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final
 
+from rmxl.fileio import read_capped
 from rmxl.pipeline import codec
 
 FORMAT: Final = 2
@@ -122,19 +123,17 @@ class Entry:
     key: str | None
 
 
-def snapshot(paths: list[tuple[Path, str]], max_bytes: float) -> list[Entry]:
-    """Read every ``(path, display)`` once and key it."""
+def snapshot(paths: list[tuple[Path, str]], max_bytes: int) -> list[Entry]:
+    """Read every ``(path, display)`` once and key it (a file over ``max_bytes`` is not
+    read at all: its size is checked first)."""
     out: list[Entry] = []
     for path, display in paths:
         try:
-            raw = path.read_bytes()
-        except OSError:
+            raw = read_capped(path, max_bytes)
+        except OSError:  # unreadable, not a regular file or too large: read says why
             out.append(Entry(path, display, None, None))
             continue
-        if len(raw) > max_bytes:
-            out.append(Entry(path, display, None, None))
-        else:
-            out.append(Entry(path, display, raw, file_key(display, raw)))
+        out.append(Entry(path, display, raw, file_key(display, raw)))
     return out
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rmxl.diagnostics import Diagnostic, Source, make
+from rmxl.fileio import TooLargeError, read_capped
 from rmxl.read.compose import MAX_FILE_BYTES, compose
 from rmxl.read.located import BadDate, LMap, LSeq, Pos
 
@@ -32,6 +33,7 @@ __all__ = [
     "parse_text",
     "read_file",
     "read_ledger",
+    "read_raw",
 ]
 
 
@@ -86,26 +88,29 @@ def parse_text(text: str, file: str, diags: list[Diagnostic]) -> LMap | None:
     return data
 
 
+def read_raw(path: Path, display: str, diags: list[Diagnostic]) -> bytes | None:
+    """The bytes of one input file (ledger file, template), or None with a diagnostic:
+    ``yaml-too-large`` when it is over :data:`~rmxl.read.compose.MAX_FILE_BYTES` (its
+    size is checked before a byte is read, so a refused file costs no memory),
+    ``file-unreadable`` when it cannot be opened or is not a regular file (a folder, a
+    FIFO or a device behind a link). See :func:`rmxl.fileio.read_capped`."""
+    try:
+        return read_capped(path, MAX_FILE_BYTES)
+    except TooLargeError as e:
+        size = f"{e.size / 2**20:,.0f} MiB" if e.size is not None else "growing"
+        msg = f"the file is {size}; files are read up to {MAX_FILE_BYTES // 2**20} MiB"
+        hint = "split it into several files"
+        diags.append(make("yaml-too-large", msg, Source(display, 1, 1), hint))
+    except OSError as e:
+        msg = f"cannot read: {e.strerror or e}"
+        diags.append(make("file-unreadable", msg, Source(display, 1, 1)))
+    return None
+
+
 def read_file(path: Path, display: str, diags: list[Diagnostic]) -> LedgerFile:
     """Read and parse one file; problems go to ``diags``."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            diags.append(
-                make(
-                    "yaml-too-large",
-                    f"the file is {size / 2**20:.0f} MiB; files are read up to "
-                    f"{MAX_FILE_BYTES // 2**20} MiB",
-                    Source(display, 1, 1),
-                    "split it into several files",
-                )
-            )
-            return LedgerFile(display, None)
-        raw = path.read_bytes()
-    except OSError as e:
-        diags.append(make("file-unreadable", f"cannot read: {e.strerror}", Source(display, 1, 1)))
-        return LedgerFile(display, None)
-    text = decode(raw, display, diags)
+    raw = read_raw(path, display, diags)
+    text = None if raw is None else decode(raw, display, diags)
     return LedgerFile(display, None if text is None else parse_text(text, display, diags))
 
 

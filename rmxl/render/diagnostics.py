@@ -7,9 +7,9 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Iterable
-from pathlib import Path
 
 from rmxl.diagnostics import CATALOGUE, QUERY_CATALOGUE, Diagnostic, Kind
+from rmxl.fileio import source_lines
 from rmxl.validate.knockon import suppressed
 
 
@@ -47,27 +47,27 @@ def summary(diags: list[Diagnostic]) -> str:
     return text + (f"; {_plural(hidden, 'knock-on diagnostic')} not shown" if hidden else "")
 
 
-def _line(path: str, n: int, cache: dict[str, list[str]]) -> str | None:
-    if path not in cache:
-        try:
-            cache[path] = Path(path).read_text(encoding="utf-8-sig", errors="replace").splitlines()
-        except (OSError, ValueError):
-            cache[path] = []
-    lines = cache[path]
-    return lines[n - 1] if 0 < n <= len(lines) else None
+SHOWN = 200
+"""Characters of a source line shown under a diagnostic."""
 
 
 def text(diags: list[Diagnostic], context: bool = True) -> str:
     """``path:line:col: error[code]: message (hint)``, then the source line and a caret
-    under the column (a tab counts as one column, as the parser counts it)."""
+    under the column (a tab counts as one column, as the parser counts it). Only the
+    lines shown are read, each file once, at most a few hundred bytes of each
+    (:func:`rmxl.fileio.source_lines`): a refused 200 MB file costs no memory."""
+    wanted: dict[str, set[int]] = {}
+    for d in diags:
+        if context and d.source:
+            wanted.setdefault(d.source.file, set()).add(d.source.line)
+    lines = {f: source_lines(f, ns, SHOWN) for f, ns in wanted.items()}
     out: list[str] = []
-    cache: dict[str, list[str]] = {}
     for d in diags:
         out.append(str(d))
         if context and d.source:
-            line = _line(d.source.file, d.source.line, cache)
+            line = lines[d.source.file].get(d.source.line)
             if line is not None:
-                shown = line.expandtabs(1)[:200]
+                shown = line.expandtabs(1)[:SHOWN]
                 out.append(f"    {shown}")
                 if d.source.column <= len(shown) + 1:
                     out.append("    " + " " * (d.source.column - 1) + "^")

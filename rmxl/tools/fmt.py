@@ -2,22 +2,26 @@
 
 Each file is read with rmxl's own reader first (a file with a YAML problem is reported
 and left untouched), then rewritten through ruamel.yaml's round-trip mode with the layout
-of :mod:`rmxl.tools.fmt_layout`: 2-space mappings, ``  - `` list items, no line folding, LF line
-ends, UTF-8 without BOM; dates, numbers (``1_000_000``, ``2.50``) and quotes as written.
+of :mod:`rmxl.tools.fmt_layout`: 2-space mappings, ``  - `` list items, no line folding,
+UTF-8 without BOM; dates, numbers (``1_000_000``, ``2.50``) and quotes as written. Line
+ends are kept: a file whose first line ends in CRLF is written with CRLF throughout, any
+other with LF (a file of mixed line ends takes its first line's, as black does).
 
 Before anything is written, the new text is checked: it must read to exactly the same
 data (same keys, values and types, rmxl's reader) and keep every comment (same multiset
-of ``# …`` texts). A file that would fail either check is reported and left untouched.
-Writes are atomic: a temporary file beside the target, then ``os.replace``.
+of ``# …`` texts). A file that would fail either check is left untouched and reported
+as an ``fmt-refused`` diagnostic at the line concerned, with what to do. Both checks take
+time in proportion to the file's size. Files are read and written with
+:mod:`rmxl.fileio`: a linked file is formatted through its link, its mode is kept, a
+failed write leaves it as it was.
 """
 
 from __future__ import annotations
 
 import io
 import math
-import os
 import re
-import tempfile
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,25 +31,35 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import ScalarEvent
 
-from rmxl.diagnostics import Diagnostic
-from rmxl.read.files import decode, parse_text
-from rmxl.read.located import BadDate
+from rmxl.diagnostics import Diagnostic, Source, make
+from rmxl.fileio import write_file
+from rmxl.read.files import decode, parse_text, read_raw
+from rmxl.read.located import BadDate, LMap, LSeq, Pos
 from rmxl.tools.fmt_layout import LayoutRefused, canonicalise
 
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """What formatting one file gives: ``text`` is the canonical text (None when the file
-    cannot be formatted, ``problem`` then says why); ``changed`` whether it differs."""
+    """What formatting one file gives: ``text`` is the canonical text with LF line ends
+    (None when the file cannot be formatted, ``problem`` then says why, as a diagnostic
+    line ``path:line:col: error[code]: …``); ``newline`` the file's line end;
+    ``changed`` whether the bytes to write differ from the file's."""
 
     path: Path
     original: bytes
     text: str | None
     problem: str = ""
+    newline: str = "\n"
+
+    @property
+    def output(self) -> bytes:
+        """The bytes to write: the canonical text with the file's line ends, UTF-8."""
+        assert self.text is not None
+        return self.text.replace("\n", self.newline).encode("utf-8")
 
     @property
     def changed(self) -> bool:
-        return self.text is not None and self.text.encode("utf-8") != self.original
+        return self.text is not None and self.output != self.original
 
 
 def _yaml() -> YAML:
@@ -57,17 +71,25 @@ def _yaml() -> YAML:
 
 
 def format_text(text: str, display: str = "<text>") -> tuple[str | None, str]:
-    """``(canonical text, "")`` or ``(None, why)`` for one file's text (LF line ends).
+    """``(canonical text, "")`` or ``(None, why)`` for one file's text (LF line ends);
+    ``why`` is a diagnostic line (``display:line:col: error[code]: … (what to do)``).
 
     Raises nothing: a text rmxl cannot read, or one whose formatting would change its
     data or lose a comment, gives None and the reason."""
+    new, problem = format_checked(text, display)
+    return new, "" if problem is None else str(problem)
+
+
+def format_checked(text: str, display: str = "<text>") -> tuple[str | None, Diagnostic | None]:
+    """As :func:`format_text`, the reason as a :class:`Diagnostic` (a read problem of the
+    file, or ``fmt-refused``)."""
     diags: list[Diagnostic] = []
     before = parse_text(text, display, diags)
     bad = [d for d in diags if d.code.startswith("yaml-") or d.code == "file-not-mapping"]
     if bad:
-        return None, f"{bad[0]} (fix it first; see rmxl validate)"
+        return None, bad[0]
     if before is None:
-        return text, ""
+        return text, None
     y = _yaml()
     y.explicit_start = text.lstrip().startswith("---")
     try:
@@ -76,40 +98,86 @@ def format_text(text: str, display: str = "<text>") -> tuple[str | None, str]:
         out = io.StringIO()
         y.dump(doc, out)
     except LayoutRefused as e:
-        return None, f"{e} (left untouched)"
+        return None, refusal(display, e.pos, str(e), e.hint)
     except (YAMLError, ValueError, TypeError, AttributeError) as e:
-        return None, f"ruamel.yaml cannot round-trip it: {str(e).splitlines()[0][:120]}"
+        mark = getattr(e, "problem_mark", None)
+        pos = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        why = f"ruamel.yaml cannot round-trip the file: {str(e).splitlines()[0][:120]}"
+        return None, refusal(display, pos, why, "format it by hand; please report this")
     new = out.getvalue()
-    why = check_lossless(text, new)
-    return (new, "") if not why else (None, why)
+    return (new, None) if (problem := lossless(text, new, display)) is None else (None, problem)
+
+
+def refusal(display: str, pos: Pos, message: str, hint: str) -> Diagnostic:
+    """An ``fmt-refused`` diagnostic: the file is left untouched."""
+    where = Source(display, *pos)
+    return make("fmt-refused", f"{message}; the file is left untouched", where, hint)
+
+
+LOST_HINT = (
+    "rmxl fmt cannot keep a comment inside [...] or {...}, or just before a flow item "
+    "that has an end-of-line comment: move the comment, or that end-of-line comment, "
+    "onto a line of its own; then run rmxl fmt again"
+)
 
 
 def check_lossless(old: str, new: str) -> str:
     """``""`` when ``new`` reads to the same data as ``old`` and keeps every comment;
-    else what differs."""
-    a, b = parse_text(old, "old", []), parse_text(new, "new", [])
-    if not same(a, b):
-        return "formatting would change the data (left untouched; please report this)"
-    lost = Counter(comments(old)) - Counter(comments(new))
-    if lost:
-        return f"formatting would lose the comment {next(iter(lost))!r} (left untouched)"
-    return ""
+    else what differs (a diagnostic line pointing into ``old``)."""
+    problem = lossless(old, new, "<text>")
+    return "" if problem is None else str(problem)
+
+
+def lossless(old: str, new: str, display: str) -> Diagnostic | None:
+    """None when ``new`` reads to the same data as ``old`` and keeps every comment
+    (compared as multisets of ``# …`` texts); else an ``fmt-refused`` diagnostic at
+    the first value that would change, or at the first comment that would be lost."""
+    a, b = parse_text(old, display, []), parse_text(new, "new", [])
+    where = difference(a, b)
+    if where is not None:
+        why = "formatting would change the data at this value"
+        return refusal(display, where, why, "format the file by hand; please report this")
+    found = located_comments(old)
+    lost = Counter(t for t, _ in found) - Counter(comments(new))
+    if not lost:
+        return None
+    text, pos = next((t, p) for t, p in found if t in lost)
+    return refusal(display, pos, f"formatting would lose the comment {text!r}", LOST_HINT)
 
 
 def same(a: Any, b: Any) -> bool:
     """Deep equality of read values: same types, same keys, same values (NaN equals NaN;
     positions and key order are ignored)."""
+    return difference(a, b) is None
+
+
+def difference(a: Any, b: Any, at: Pos = (1, 1)) -> Pos | None:
+    """None when ``a`` and ``b`` are the same read values (see :func:`same`), else the
+    position in ``a`` of the first value that differs (``at`` for ``a`` itself)."""
     if type(a) is not type(b):
-        return False
+        return at
+    if isinstance(a, LMap):
+        if a.keys() != b.keys():
+            return next((a.key_pos.get(k, a.pos) for k in a if k not in b), a.pos)
+        return next((d for k in a if (d := difference(a[k], b[k], a.val_pos[k]))), None)
+    if isinstance(a, LSeq):
+        if len(a) != len(b):
+            return a.pos
+        pairs = zip(a, b, a.item_pos, strict=True)
+        return next((d for x, y, p in pairs if (d := difference(x, y, p))), None)
     if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+        if a.keys() != b.keys():
+            return at
+        return next((d for k in a if (d := difference(a[k], b[k], at))), None)
     if isinstance(a, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+        if len(a) != len(b):
+            return at
+        return next((d for x, y in zip(a, b, strict=True) if (d := difference(x, y, at))), None)
     if isinstance(a, float) and math.isnan(a):
-        return math.isnan(b)
+        return None if math.isnan(b) else at
     if isinstance(a, BadDate):
-        return a.text == b.text
-    return bool(a == b)
+        return None if a.text == b.text else at
+    return None if a == b else at
 
 
 _COMMENT = re.compile(r"(?:^|(?<=[ \t]))#[^\n]*", re.MULTILINE)
@@ -118,9 +186,14 @@ _COMMENT = re.compile(r"(?:^|(?<=[ \t]))#[^\n]*", re.MULTILINE)
 def comments(text: str) -> list[str]:
     """The text of every comment (``# …``, right-stripped), found outside the scalars
     the YAML parser reports, in order."""
-    starts = [0]
-    starts += [m.end() for m in re.finditer("\n", text)]
-    spans = []
+    return [t for t, _ in located_comments(text)]
+
+
+def located_comments(text: str) -> list[tuple[str, Pos]]:
+    """Every comment of ``text`` and its 1-based ``(line, column)``, in order. Time in
+    proportion to the text's length (one parse, one scan, a binary search per ``#``)."""
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    spans: list[tuple[int, int]] = []
     try:
         for ev in YAML(typ="safe", pure=False).parse(text):
             if isinstance(ev, ScalarEvent):
@@ -128,47 +201,40 @@ def comments(text: str) -> list[str]:
                 spans.append((starts[s.line] + s.column, starts[e.line] + e.column))
     except YAMLError:
         pass
+    spans.sort()
+    begins = [s for s, _ in spans]
     out = []
     for m in _COMMENT.finditer(text):
-        if not any(s <= m.start() < e for s, e in spans):
-            out.append(m.group().rstrip())
+        i = bisect_right(begins, m.start()) - 1  # the last scalar starting at or before it
+        if i < 0 or m.start() >= spans[i][1]:
+            line = bisect_right(starts, m.start())
+            out.append((m.group().rstrip(), (line, m.start() - starts[line - 1] + 1)))
     return out
+
+
+def newline_of(raw: bytes) -> str:
+    """The line end to write a file with: ``"\\r\\n"`` when its first line ends so,
+    else ``"\\n"`` (a file of mixed line ends takes its first line's)."""
+    end = raw.find(b"\n")
+    return "\r\n" if end > 0 and raw[end - 1 : end] == b"\r" else "\n"
 
 
 def format_file(path: Path) -> Result:
     """Format one file in memory (nothing is written)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return Result(path, b"", None, f"cannot read: {e.strerror}")
     diags: list[Diagnostic] = []
-    text = decode(raw, path.as_posix(), diags)
-    if text is None:
-        return Result(path, raw, None, f"{diags[0]}")
+    raw = read_raw(path, path.as_posix(), diags)
+    text = None if raw is None else decode(raw, path.as_posix(), diags)
+    if raw is None or text is None:
+        return Result(path, raw or b"", None, f"{diags[0]}")
     new, why = format_text(text, path.as_posix())
-    return Result(path, raw, new, why)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write UTF-8 ``text`` to ``path`` through a temporary file and ``os.replace``,
-    keeping the file's permissions. Raises OSError."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else None
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return Result(path, raw, new, why, newline_of(raw))
 
 
 def format_paths(paths: list[Path], check: bool) -> list[tuple[Path, str, str]]:
     """Format each file (rewriting it unless ``check``): ``[(path, outcome, why)]``, the
     outcome one of ``unchanged``, ``formatted``, ``would reformat`` and ``not formatted``
-    (the file is then left untouched and ``why`` says why)."""
+    (the file is then left untouched and ``why`` says why, naming the file, and the line
+    and column when there is one)."""
     out: list[tuple[Path, str, str]] = []
     for path in paths:
         r = format_file(path)
@@ -180,9 +246,10 @@ def format_paths(paths: list[Path], check: bool) -> list[tuple[Path, str, str]]:
             out.append((path, "would reformat", ""))
         else:
             try:
-                write_atomic(path, r.text)
+                write_file(path, r.output)
             except OSError as e:
-                out.append((path, "not formatted", f"cannot write: {e.strerror or e}"))
+                why = f"{path.as_posix()}: cannot write: {e.strerror or e} (the file is unchanged)"
+                out.append((path, "not formatted", why))
                 continue
             out.append((path, "formatted", ""))
     return out

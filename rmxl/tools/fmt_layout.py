@@ -45,7 +45,12 @@ Line = tuple[int, str]  # a comment line's column and text ("" for a blank line)
 
 class LayoutRefused(ValueError):
     """The canonical layout cannot keep a comment where it belongs: the file is left
-    untouched and the reason shown."""
+    untouched and the reason shown. ``pos`` is the 1-based ``(line, column)`` concerned
+    and ``hint`` says what to do."""
+
+    def __init__(self, message: str, pos: tuple[int, int], hint: str) -> None:
+        super().__init__(message)
+        self.pos, self.hint = pos, hint
 
 
 def canonicalise(doc: Any) -> None:
@@ -197,9 +202,12 @@ def _order(m: CommentedMap, order: tuple[str, ...]) -> None:
     if any(text for _, text in leftover):
         # its place would be above the record's "- ", which belongs to the list: moving
         # it anywhere else would attach it to the wrong record
+        line, col = m.lc.key(new[0])
         raise LayoutRefused(
-            f"a comment stands before {new[0]!r}, which moves to the top of its record; "
-            "move that comment above the record (or the key into place) by hand"
+            f"a comment stands before {new[0]!r}, which moves to the top of its record",
+            (line + 1, col + 1),
+            f"move that comment above the record, or put {new[0]!r} first in the record, "
+            "by hand; then run rmxl fmt again",
         )
     for n in range(1, len(new)):
         _add_rest(m, new[n - 1], before.get(new[n], []))

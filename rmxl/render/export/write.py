@@ -6,7 +6,7 @@ header row, dates ISO 8601, booleans ``true``/``false``); ``json`` → ``OUT/agr
 (a list of objects per table); ``parquet`` → ``OUT/agreements.parquet``… (USD as
 ``decimal(38,2)`` so that sums are exact; dates as ``date32``); ``xlsx`` →
 ``OUT/ledger.xlsx``, one sheet per table (``Agreements``, ``Contributions``…), dates as Excel
-dates. Every file is written through a temporary file and renamed into place.
+dates. The files are written all or nothing (:func:`rmxl.fileio.write_files`).
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from rmxl.fileio import write_files
 from rmxl.render.export.tables import Table
 
 FORMATS = ("csv", "parquet", "json", "xlsx")
@@ -141,19 +140,6 @@ def datapackage(tables: list[Table], fmt: str) -> dict[str, Any]:
     return {"name": "rmxl-ledger", "profile": "tabular-data-package", "resources": resources}
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file beside it and ``os.replace``
-    (to be replaced by the project's one atomic writer when it lands). Raises OSError."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write(tables: list[Table], fmt: str, out: Path) -> list[Path]:
     """Write ``tables`` in ``fmt`` (one of :data:`FORMATS`) into the folder ``out`` (made
     if missing) with ``datapackage.json``; returns the paths written. Raises OSError."""
@@ -166,6 +152,4 @@ def write(tables: list[Table], fmt: str, out: Path) -> list[Path]:
             files[out / f"{t.name}.{fmt}"] = _ONE[fmt](t)
     package = json.dumps(datapackage(tables, fmt), indent=2, ensure_ascii=False) + "\n"
     files[out / "datapackage.json"] = package.encode("utf-8")
-    for path, data in files.items():
-        write_bytes(path, data)
-    return list(files)
+    return write_files(files)

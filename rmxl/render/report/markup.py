@@ -2,44 +2,22 @@
 
 :func:`render_markdown` and :func:`render_html` draw a :class:`~rmxl.render.report.content.Report`;
 the docx renderer lives in :mod:`rmxl.render.report.docx`, the text one in
-:mod:`rmxl.render.report.text`. :func:`write_report` writes a format to a path, atomically
-(temporary file + ``os.replace``), with each chart as a PNG next to it
-(``<stem>-<chart name>.png``). No figure is computed here.
+:mod:`rmxl.render.report.text`. :func:`write_report` writes a format to a path with
+each chart as a PNG next to it (``<stem>-<chart name>.png``), all or nothing
+(:func:`rmxl.fileio.write_files`). No figure is computed here.
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import os
-import tempfile
 from pathlib import Path
 
+from rmxl.fileio import write_files
 from rmxl.render.report.content import Chart, Heading, Paragraph, Report, Table
 
 FORMATS = ("text", "markdown", "html", "docx")
 """Formats of ``rmxl report --format``."""
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and
-    ``os.replace``, so readers never see a half-written file. Raises OSError."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def default_out(periods: list[str], fmt: str) -> Path:
@@ -167,13 +145,11 @@ def _pngs(report: Report) -> dict[str, bytes]:
 
 
 def write_report(report: Report, fmt: str, out: Path) -> list[Path]:
-    """Write the report to ``out`` and each of its charts' PNG beside it (atomically,
-    charts first); returns the paths written, ``out`` first. Raises OSError."""
+    """Write the report to ``out`` and each of its charts' PNG beside it, all or nothing
+    (:func:`rmxl.fileio.write_files`: through links, only over regular files, a failure
+    leaves every previous file as it was and no temporary file); returns the paths
+    written, ``out`` first. Raises OSError (``filename``: the path that failed)."""
     data, pngs = render(report, fmt, out)
-    written = []
-    for chart in report.charts:
-        if chart.name in pngs:
-            write_atomic(chart_path(out, chart), pngs[chart.name])
-            written.append(chart_path(out, chart))
-    write_atomic(out, data)
-    return [out, *written]
+    charts = {chart_path(out, c): pngs[c.name] for c in report.charts if c.name in pngs}
+    write_files({**charts, out: data})
+    return [out, *charts]

@@ -14,8 +14,9 @@ Rules:
   the zip with 1980-01-01; the document's created date is :func:`~rmxl.render.workbook.meta.
   build_time` (``SOURCE_DATE_EPOCH``, else the ledger's last git commit, else fixed).
 - Safe: ledger text is written as text, never as a formula (``strings_to_formulas`` off
-  and ``write_string``); the file is written to a temporary file in the target folder and
-  renamed over the old one, so a failed build leaves the previous workbook intact.
+  and ``write_string``); the file is written with :func:`rmxl.fileio.write_file`
+  (through a link, never over a folder or device, a temporary file in the target folder
+  renamed over the old one), so a failed build leaves the previous workbook intact.
 - Excel is not asked to recalculate on open (the cached values are rmxl's), so the
   Analysis cells show numbers before the xlwings add-in is loaded.
 """
@@ -25,13 +26,15 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
+
+from xlsxwriter.exceptions import FileCreateError
 
 from rmxl.diagnostics import QueryError
+from rmxl.fileio import write_file
 from rmxl.query.figures import Figures
 from rmxl.query.periods import Period, parse_period
 from rmxl.render.workbook.analysis import write_analysis
@@ -134,26 +137,15 @@ def build_workbook(
     ``periods``: see :func:`plan_for`. ``environ`` (default ``os.environ``) supplies
     ``SOURCE_DATE_EPOCH``. ``template``: the Analysis sheet's questions (default: rmxl's
     built-in ones, :mod:`rmxl.render.workbook.template`). Raises QueryError for a bad or empty
-    period (nothing is written) and OSError when ``out`` cannot be written (the old file
-    is kept)."""
+    period (nothing is written) and OSError when ``out`` cannot be written (disk full,
+    permission, a folder or device: the old file is kept, no temporary file left)."""
     plan = plan_for(fig, periods)
     when = build_time(fig.compiled.ledger.root, dict(os.environ if environ is None else environ))
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    os.close(fd)
-    tmp = Path(name)
     collecting = gc.isenabled()
     gc.disable()  # millions of cell tuples, no cycles: the collector only slows it 3x
     try:
-        _write(fig, tmp, plan, when, progress or (lambda done, total: None), template)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        write_file(out, lambda f: _write(fig, f, plan, when, progress, template))
     finally:
         if collecting:
             gc.enable()
@@ -162,20 +154,23 @@ def build_workbook(
 
 def _write(
     fig: Figures,
-    path: Path,
+    f: BinaryIO,
     plan: Plan,
     when: tuple[dt.datetime, str],
-    progress: Progress,
+    progress: Progress | None,
     template: Template | None = None,
 ) -> None:
+    """Draw the workbook into the open file ``f``. Raises OSError when it cannot be
+    written (xlsxwriter's ``FileCreateError`` unwrapped)."""
     everything = plan.all_periods()
     total = 8 + len(plan.periods) * len(DIM_MEASURES)
     done = iter(range(1, total + 1))
 
     def step() -> None:
-        progress(next(done), total)
+        if progress is not None:
+            progress(next(done), total)
 
-    wb = Book(str(path), WORKBOOK_OPTIONS)
+    wb = Book(f, WORKBOOK_OPTIONS)
     _properties(wb, fig, when[0])
     st = Styles.of(wb)
     write_summary(wb, fig, everything, st)
@@ -196,7 +191,10 @@ def _write(
     write_xlwings_conf(wb, st)
     step()
     wb.worksheets()[0].activate()
-    wb.close()
+    try:
+        wb.close()
+    except FileCreateError as e:  # wraps the OSError of writing the zip
+        raise e.args[0] if e.args and isinstance(e.args[0], OSError) else OSError(str(e)) from e
     step()
 
 

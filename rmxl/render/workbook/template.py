@@ -39,7 +39,7 @@ from rmxl.query.expr import parse
 from rmxl.query.functions import FUNCTIONS
 from rmxl.query.names import closest, dimension, measure
 from rmxl.query.periods import Period, parse_period
-from rmxl.read.files import LMap, LSeq, decode, parse_text
+from rmxl.read.files import LMap, LSeq, decode, parse_text, read_raw
 from rmxl.render.workbook.meta import period_arg
 from rmxl.render.workbook.style import period_label, quote
 
@@ -145,12 +145,10 @@ def load_template(path: Path | None = None) -> Template:
     :class:`TemplateError` with every problem found."""
     file = DEFAULT_PATH if path is None else Path(path)
     name = "rmxl's built-in questions" if path is None else file.as_posix()
-    try:
-        raw = file.read_bytes()
-    except OSError as e:
-        where = Source(file.as_posix(), 1, 1)
-        err = make("file-unreadable", f"cannot read the template: {e.strerror}", where)
-        raise TemplateError([err]) from None
+    diags: list[Diagnostic] = []
+    raw = read_raw(file, file.as_posix(), diags)
+    if raw is None:
+        raise TemplateError(diags)
     return read_template(raw, file.as_posix(), name)
 
 

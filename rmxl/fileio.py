@@ -14,8 +14,8 @@ Writing (:func:`write_files`, :func:`write_file`; used by ``rmxl fmt``, ``build`
   the batch is written are they renamed over their targets (``os.replace``, atomic). A
   failure on the way (disk full ``ENOSPC``, quota ``EDQUOT``, permission, an error of
   the code producing the bytes) removes the temporary files and leaves every target as
-  it was. The renames themselves need no space for data; a rename that still fails
-  (another process removing the folder) leaves the files renamed before it replaced.
+  it was. The renames come last; should one still fail, those before it are undone
+  (from hard links to the old files, kept meanwhile where the file system has them).
 - **Mode kept**: a replaced file keeps its permission bits (``0o777`` part); a new file
   gets ``0o666`` less the umask, as ``open()`` would give it. The owner, ACLs and
   extended attributes are those of a new file, and a hard link to the old file keeps
@@ -100,21 +100,59 @@ def write_files(files: Mapping[Path, Content]) -> list[Path]:
     """Write every ``path: content`` of ``files``, all or nothing (see the module's
     rules), creating missing parent folders; returns the paths, in order. Raises as
     :func:`write_file`."""
-    staged: list[tuple[Path, Path]] = []  # (temporary file, target)
+    staged: list[tuple[Path, Path, Path]] = []  # (path, temporary file, target)
     try:
         targets = [(Path(path), output_target(path)) for path in files]
         for (path, target), data in zip(targets, files.values(), strict=True):
-            staged.append((_stage(path, target, data), target))
-        for (path, _), (tmp, target) in zip(targets, staged, strict=True):
+            staged.append((path, _stage(path, target, data), target))
+        _commit(staged)
+    except BaseException:
+        for _, tmp, _ in staged:
+            _unlink(tmp)
+        raise
+    return [Path(p) for p in files]
+
+
+def _commit(staged: list[tuple[Path, Path, Path]]) -> None:
+    """Rename each temporary file over its target. For a batch of several files, a hard
+    link to each old target is kept meanwhile (no data is copied), so that a rename
+    failing half-way is undone: the files renamed before it get their old contents
+    back (or are removed when they are new)."""
+    olds = [_keep_old(target) for _, _, target in staged] if len(staged) > 1 else []
+    done: list[int] = []
+    try:
+        for i, (path, tmp, target) in enumerate(staged):
             try:
                 os.replace(tmp, target)
             except OSError as e:
                 raise OSError(e.errno, e.strerror, os.fspath(path)) from e
+            done.append(i)
     except BaseException:
-        for tmp, _ in staged:
-            _unlink(tmp)
+        for i in reversed(done if olds else []):
+            existed, old = olds[i]
+            with contextlib.suppress(OSError):
+                if old is not None:
+                    os.replace(old, staged[i][2])
+                elif not existed:
+                    staged[i][2].unlink()
         raise
-    return [Path(p) for p in files]
+    finally:
+        for _, old in olds:
+            if old is not None:
+                _unlink(old)
+
+
+def _keep_old(target: Path) -> tuple[bool, Path | None]:
+    """``(whether target exists, a new hard link to it)``; no link where the file system
+    has none (the rename is then not undone)."""
+    if not target.exists():
+        return False, None
+    old = target.with_name(f".{target.name}.{secrets.token_hex(4)}.old")
+    try:
+        os.link(target, old)
+    except OSError:
+        return True, None
+    return True, old
 
 
 def _stage(path: Path, target: Path, data: Content) -> Path:

@@ -28,10 +28,15 @@ MiB = 2**20
 
 
 def listing(folder: Path) -> dict[str, bytes | str]:
-    """Every entry of ``folder``: a file's bytes, a link's target."""
+    """Every entry below ``folder`` by relative path: a file's bytes, a link's target,
+    ``"folder"``."""
     out: dict[str, bytes | str] = {}
-    for p in sorted(folder.iterdir()):
-        out[p.name] = f"-> {os.readlink(p)}" if p.is_symlink() else p.read_bytes()
+    for p in sorted(folder.rglob("*")):
+        name = p.relative_to(folder).as_posix()
+        if p.is_symlink():
+            out[name] = f"-> {os.readlink(p)}"
+        else:
+            out[name] = "folder" if p.is_dir() else p.read_bytes()
     return out
 
 
@@ -117,7 +122,7 @@ def failing(name: str, nth: int, code: int = errno.ENOSPC) -> Callable[..., Any]
 
 
 POINTS = [("open", n) for n in (1, 2, 3)] + [("fsync", n) for n in (1, 2, 3)]
-POINTS += [("replace", 1)]
+POINTS += [("replace", n) for n in (1, 2, 3)]
 
 
 @pytest.mark.parametrize(("name", "nth"), POINTS)

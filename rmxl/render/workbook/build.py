@@ -25,13 +25,12 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import io
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
-
-from xlsxwriter.exceptions import FileCreateError
+from typing import Any
 
 from rmxl.diagnostics import QueryError
 from rmxl.fileio import write_file
@@ -145,7 +144,8 @@ def build_workbook(
     collecting = gc.isenabled()
     gc.disable()  # millions of cell tuples, no cycles: the collector only slows it 3x
     try:
-        write_file(out, lambda f: _write(fig, f, plan, when, progress, template))
+        data = _write(fig, plan, when, progress, template)
+        write_file(out, data)
     finally:
         if collecting:
             gc.enable()
@@ -154,14 +154,14 @@ def build_workbook(
 
 def _write(
     fig: Figures,
-    f: BinaryIO,
     plan: Plan,
     when: tuple[dt.datetime, str],
     progress: Progress | None,
     template: Template | None = None,
-) -> None:
-    """Draw the workbook into the open file ``f``. Raises OSError when it cannot be
-    written (xlsxwriter's ``FileCreateError`` unwrapped)."""
+) -> bytes:
+    """The workbook's bytes, drawn in memory (xlsxwriter keeps every sheet in memory
+    anyway; the zip is far smaller), so writing it is one :func:`write_file` and a
+    failed write leaves no half-closed zip behind."""
     everything = plan.all_periods()
     total = 8 + len(plan.periods) * len(DIM_MEASURES)
     done = iter(range(1, total + 1))
@@ -170,7 +170,8 @@ def _write(
         if progress is not None:
             progress(next(done), total)
 
-    wb = Book(f, WORKBOOK_OPTIONS)
+    buf = io.BytesIO()
+    wb = Book(buf, WORKBOOK_OPTIONS)
     _properties(wb, fig, when[0])
     st = Styles.of(wb)
     write_summary(wb, fig, everything, st)
@@ -191,11 +192,9 @@ def _write(
     write_xlwings_conf(wb, st)
     step()
     wb.worksheets()[0].activate()
-    try:
-        wb.close()
-    except FileCreateError as e:  # wraps the OSError of writing the zip
-        raise e.args[0] if e.args and isinstance(e.args[0], OSError) else OSError(str(e)) from e
+    wb.close()
     step()
+    return buf.getvalue()
 
 
 def _tables(

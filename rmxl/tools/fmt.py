@@ -105,7 +105,8 @@ def format_checked(text: str, display: str = "<text>") -> tuple[str | None, Diag
         why = f"ruamel.yaml cannot round-trip the file: {str(e).splitlines()[0][:120]}"
         return None, refusal(display, pos, why, "format it by hand; please report this")
     new = out.getvalue()
-    return (new, None) if (problem := lossless(text, new, display)) is None else (None, problem)
+    problem = lossless(text, new, display, before)
+    return (new, None) if problem is None else (None, problem)
 
 
 def refusal(display: str, pos: Pos, message: str, hint: str) -> Diagnostic:
@@ -128,11 +129,13 @@ def check_lossless(old: str, new: str) -> str:
     return "" if problem is None else str(problem)
 
 
-def lossless(old: str, new: str, display: str) -> Diagnostic | None:
+def lossless(old: str, new: str, display: str, read: Any = None) -> Diagnostic | None:
     """None when ``new`` reads to the same data as ``old`` and keeps every comment
     (compared as multisets of ``# …`` texts); else an ``fmt-refused`` diagnostic at
-    the first value that would change, or at the first comment that would be lost."""
-    a, b = parse_text(old, display, []), parse_text(new, "new", [])
+    the first value that would change, or at the first comment that would be lost.
+    ``read``: ``old`` already read, if it was."""
+    a = parse_text(old, display, []) if read is None else read
+    b = parse_text(new, "new", [])
     where = difference(a, b)
     if where is not None:
         why = "formatting would change the data at this value"

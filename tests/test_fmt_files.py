@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from test_fmt import CANONICAL, MESSY
 
 from rmxl.cli import main
-from rmxl.tools.fmt import comments, format_paths, format_text, newline_of
+from rmxl.tools.fmt import comments, format_paths, format_text, newline_of, write_texts
 
 # -- line ends -------------------------------------------------------------------------
 
@@ -126,3 +126,15 @@ def test_the_comment_check_is_linear_in_the_file_size() -> None:
     assert operations(comments, large) <= 10 * operations(comments, small)
     assert format_text(large) == (large, "")  # already formatted
     assert operations(format_text, large) <= 10 * operations(format_text, small)
+
+
+def test_import_and_rates_fill_keep_each_file_s_line_ends(tmp_path: Path) -> None:
+    """They write with write_texts: an existing CRLF file stays CRLF, a new one is LF."""
+    old = tmp_path / "rates.yaml"
+    old.write_bytes(b"rates:\r\n  CHF:\r\n    2022-01-01: 0.96\r\n")
+    new = tmp_path / "agreements" / "2024.yaml"
+    write_texts({old: "rates:\n  CHF:\n    2022-01-01: 0.96\n    2022-02-01: 0.97\n", new: "a:\n"})
+    assert (
+        old.read_bytes() == b"rates:\r\n  CHF:\r\n    2022-01-01: 0.96\r\n    2022-02-01: 0.97\r\n"
+    )
+    assert new.read_bytes() == b"a:\n"

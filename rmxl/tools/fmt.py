@@ -23,6 +23,7 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,8 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import ScalarEvent
 
 from rmxl.diagnostics import Diagnostic, Source, make
-from rmxl.fileio import write_file
+from rmxl.fileio import read_capped, write_file, write_files
+from rmxl.read.compose import MAX_FILE_BYTES
 from rmxl.read.files import decode, parse_text, read_raw
 from rmxl.read.located import BadDate, LMap, LSeq, Pos
 from rmxl.tools.fmt_layout import LayoutRefused, canonicalise
@@ -220,6 +222,21 @@ def newline_of(raw: bytes) -> str:
     else ``"\\n"`` (a file of mixed line ends takes its first line's)."""
     end = raw.find(b"\n")
     return "\r\n" if end > 0 and raw[end - 1 : end] == b"\r" else "\n"
+
+
+def write_texts(texts: Mapping[Path, str]) -> None:
+    """Write new texts (LF line ends) of ledger files, all or nothing
+    (:func:`rmxl.fileio.write_files`: through links, mode kept), each with the line ends
+    its file already has (LF for a new file). Used by ``rmxl import`` and ``rmxl rates
+    fill``. Raises OSError; every file is then as it was."""
+    write_files({p: t.replace("\n", _newline_at(p)).encode("utf-8") for p, t in texts.items()})
+
+
+def _newline_at(path: Path) -> str:
+    try:
+        return newline_of(read_capped(path, MAX_FILE_BYTES))
+    except FileNotFoundError:
+        return "\n"
 
 
 def format_file(path: Path) -> Result:

@@ -19,7 +19,7 @@ from ruamel.yaml.comments import CommentedMap
 from rmxl.diagnostics import make
 from rmxl.model import Ledger
 from rmxl.read.files import ledger_paths, parse_text
-from rmxl.tools.fmt import _yaml, comments, write_atomic
+from rmxl.tools.fmt import _yaml, comments, write_texts
 from rmxl.tools.ingest.run import validate_copy
 from rmxl.tools.rates import Entry, RatesOutcome, plan
 
@@ -86,8 +86,7 @@ def add_rates(
     for path, items in _by_file(root, new).items():
         out.added[path.as_posix()] = items
     if not dry_run:
-        for path, text in new_texts.items():
-            write_atomic(path, text)
+        write_texts(new_texts)
     return out
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rmxl.diagnostics import Diagnostic, Source, make
-from rmxl.read.files import LMap, LSeq, decode, parse_text
+from rmxl.read.files import LMap, LSeq, decode, parse_text, read_raw
 from rmxl.tools.ingest.sheet import Grid, ImportFailure, column_number, letters
 from rmxl.tools.ingest.values import fold
 from rmxl.validate.checks import suggest
@@ -93,12 +93,10 @@ def load_map(path: Path) -> Map:
     every problem."""
     shown = path.as_posix()
     diags: list[Diagnostic] = []
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise ImportFailure(
-            [make("import-map", f"cannot read the map: {e.strerror}", Source(shown, 1, 1))]
-        ) from e
+    raw = read_raw(path, shown, diags)  # its size checked first (32 MiB, as a ledger file)
+    if raw is None:
+        why = f"cannot read the map: {diags[0].message}"
+        raise ImportFailure([make("import-map", why, Source(shown, 1, 1), diags[0].hint)])
     text = decode(raw, shown, diags)
     data = parse_text(text, shown, diags) if text is not None else None
     if diags or not isinstance(data, LMap):

@@ -22,7 +22,7 @@ from rmxl.diagnostics import Diagnostic, LedgerError, Source, make
 from rmxl.model import Agreement, Ledger
 from rmxl.pipeline import load as loader
 from rmxl.read.files import ledger_paths
-from rmxl.tools.fmt import write_atomic
+from rmxl.tools.fmt import write_texts
 from rmxl.tools.ingest import emit
 from rmxl.tools.ingest.mapping import Map, export_layout, load_map, locate
 from rmxl.tools.ingest.match import Names
@@ -69,9 +69,7 @@ def import_file(
         return out
     out.diagnostics += validate_copy(root, texts)
     if not out.failed and not dry_run:
-        for p, text in texts.items():
-            p.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(p, text)
+        write_texts(texts)
     return out
 
 

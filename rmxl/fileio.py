@@ -21,10 +21,11 @@ Writing (:func:`write_files`, :func:`write_file`; used by ``rmxl fmt``, ``build`
   extended attributes are those of a new file, and a hard link to the old file keeps
   the old contents (the same as for any atomic save).
 
-Reading (:func:`read_capped`, :func:`source_lines`): regular files only (a FIFO or
-``/dev/zero`` behind a link would block or never end), opened without blocking; the
-size is checked with ``fstat`` *before* a byte is read, and reading stops at the limit
-even when the file grows meanwhile, so a refused 200 MB file costs no memory.
+Reading (:func:`read_capped`, :func:`source_lines`, :func:`open_regular`): regular
+files only (a FIFO or ``/dev/zero`` behind a link would block or never end), opened
+without blocking; the size is checked with ``fstat`` *before* a byte is read, and
+reading stops at the limit even when the file grows meanwhile, so a refused 200 MB file
+costs no memory.
 """
 
 from __future__ import annotations
@@ -208,9 +209,10 @@ def _unlink(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def _open_regular(path: str | os.PathLike[str]) -> tuple[BinaryIO, int]:
-    """``path`` opened for reading (without blocking on a FIFO) and its size; raises
-    :class:`NotAFileError` (closing it) when it is not a regular file, OSError."""
+def open_regular(path: str | os.PathLike[str]) -> tuple[BinaryIO, int]:
+    """``path`` opened for reading (binary; without blocking on a FIFO) and its size in
+    bytes (``fstat``, taken before anything is read); raises :class:`NotAFileError`
+    (closing it) when it is not a regular file, OSError."""
     fd = os.open(path, _READ_FLAGS)
     f = os.fdopen(fd, "rb")
     st = os.fstat(fd)
@@ -224,7 +226,7 @@ def read_capped(path: str | os.PathLike[str], limit: int) -> bytes:
     """The bytes of the regular file ``path``, at most ``limit`` of them. Raises
     :class:`TooLargeError` (checked before reading, and again after reading ``limit``
     + 1 bytes), :class:`NotAFileError`, OSError."""
-    f, size = _open_regular(path)
+    f, size = open_regular(path)
     parts: list[bytes] = []
     total, want = 0, size + 1  # one more byte than fstat said: sees a file that grew
     with f:
@@ -256,7 +258,7 @@ def source_lines(
         return out
     cap = 4 * width + 4  # a character is at most 4 bytes
     try:
-        f, _ = _open_regular(path)
+        f, _ = open_regular(path)
     except OSError:
         return out
     last = max(wanted)

@@ -229,3 +229,30 @@ def test_a_huge_template_is_refused_unread(tmp_path: Path, small: Path) -> None:
     assert r.exit_code == 1 and isinstance(r.exception, SystemExit)
     assert f"{template.as_posix()}:1:1: error[yaml-too-large]" in r.stderr
     assert not (tmp_path / "rm.xlsx").exists() and peak < 8 * MiB
+
+
+@posix
+@pytest.mark.parametrize("command", [["import", "--dry-run"], ["rates", "import", "--dry-run"]])
+def test_a_spreadsheet_that_is_a_fifo_is_refused_not_waited_on(
+    tmp_path: Path, small: Path, command: list[str]
+) -> None:
+    import signal
+
+    fifo = tmp_path / "rows.csv"
+    os.mkfifo(fifo)
+
+    def hung(signum: int, frame: Any) -> None:
+        raise TimeoutError("rmxl waited on the FIFO")
+
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(30)
+    try:
+        r = CliRunner().invoke(main, [*command, "--ledger", str(small), str(fifo)])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit)
+    assert (
+        f"{fifo.as_posix()}:1:1: error[import-unreadable]: cannot read {fifo.as_posix()}: "
+        "is a FIFO (named pipe), not a regular file"
+    ) in r.output

@@ -25,6 +25,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from rmxl.diagnostics import Diagnostic, Source, make
+from rmxl.fileio import open_regular
 
 MAX_BYTES = 50 * 1024 * 1024
 """A spreadsheet larger than this (50 MiB; 10,000 agreements take about 1 MiB) is refused
@@ -92,9 +93,9 @@ def kind_of(path: Path, display: str, any_text: bool = False) -> str:
 
     Raises :class:`ImportFailure` for a file that is too large, unreadable, or neither."""
     try:
-        size = path.stat().st_size
-        with path.open("rb") as f:
-            head = f.read(4096)
+        f, size = open_regular(path)  # a FIFO or device is refused, never waited on
+        with f:
+            head = f.read(4096) if size <= MAX_BYTES else b""
     except OSError as e:
         raise _fail("import-unreadable", f"cannot read {display}: {e.strerror}", display) from e
     if size > MAX_BYTES:

@@ -204,3 +204,40 @@ def test_a_write_the_kernel_fails_is_one_line_and_changes_nothing(
         ": File too large (nothing was written)"
     )
     assert listing(old_report) == before
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 1 MiB tmpfs (root with mount rights only; else the test is skipped),
+    unmounted afterwards."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mount = ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)]
+    if subprocess.run(mount, capture_output=True, check=False).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True, check=False)
+
+
+@posix
+def test_a_really_full_disk_leaves_the_previous_report_and_workbook(
+    full_disk: Path, small: Path
+) -> None:
+    assert invoke(*REPORT, "--out", str(full_disk / "r.docx"))[0] == 0
+    assert invoke("build", "--ledger", str(small), "--out", str(full_disk / "rm.xlsx"))[0] == 0
+    free = os.statvfs(full_disk).f_bavail * os.statvfs(full_disk).f_frsize
+    (full_disk / "filler").write_bytes(b"\0" * (free - 8192))  # 8 KiB left
+    before = listing(full_disk)
+    code, _, err = invoke(*REPORT, "--out", str(full_disk / "r.docx"))
+    assert code == 1 and error_lines(err)[0].endswith(
+        ": No space left on device (nothing was written)"
+    )
+    code, _, err = invoke("build", "--ledger", str(small), "--out", str(full_disk / "rm.xlsx"))
+    assert code == 1 and error_lines(err) == [
+        f"cannot write {full_disk}/rm.xlsx: No space left on device (nothing was written)"
+    ]
+    assert listing(full_disk) == before

@@ -138,4 +138,5 @@ def test_every_formula_cell_agrees_with_rmxl(
     assert sorted(sheets) == sorted(names)  # opened without repair: every sheet exported
     compared, bad = disagreements(book, sheets)
     assert bad == []
-    assert compared > (1500 if ledger == "demo" else 500)
+    # the default build no longer repeats a year that is not over as a whole year
+    assert compared > (1300 if ledger == "demo" else 400)

@@ -16,6 +16,7 @@ from rmxl.cli import main
 from rmxl.pipeline import load as loader
 from rmxl.query.figures import Figures
 from rmxl.query.periods import parse_period
+from rmxl.render.labels import measure_label
 from rmxl.render.workbook import build as workbook
 from rmxl.render.workbook.breakdowns import DIM_MEASURES
 from rmxl.render.workbook.build import build_workbook, plan_for
@@ -44,7 +45,7 @@ def values(path: Path) -> openpyxl.Workbook:
 def test_sheets_in_reading_order(small_book: tuple[Figures, Path]) -> None:
     _, path = small_book
     names = values(path).sheetnames
-    assert names[:2] == ["Summary", "region 2022"]  # no Jan-Feb 2022 agreement: no Compare
+    assert names[:2] == ["Summary", "By region 2022"]  # no Jan-Feb 2022 agreement: no Compare
     assert names[-8:] == [
         "Analysis",
         "Agreements",
@@ -55,14 +56,15 @@ def test_sheets_in_reading_order(small_book: tuple[Figures, Path]) -> None:
         "Provenance",
         "xlwings.conf",
     ]
-    periods = ["2022", "2023", "2023-01..2023-02"]
-    assert names[1:-8] == [f"{d} {p}" for p in periods for d in DIM_MEASURES]
+    words = ["region", "priority", "partner type", "membership", "partner", "country", "currency"]
+    periods = ["2022", "2023 to 28 Feb"]  # 2023 is not over: never also a "2023"
+    assert names[1:-8] == [f"By {d} {p}" for p in periods for d in words]
 
 
 def test_summary_equals_figures(small_book: tuple[Figures, Path]) -> None:
     fig, path = small_book
     ws = values(path)["Summary"]
-    for col in range(2, 5):
+    for col in range(2, 4):
         period = ws.cell(FIRST - 2, col).value
         for i, m in enumerate(HEADLINE):
             assert ws.cell(FIRST + 1 + i, col).value == fig.total(period, m), (period, m)
@@ -70,7 +72,15 @@ def test_summary_equals_figures(small_book: tuple[Figures, Path]) -> None:
 
 
 def _sheet_rows(ws: openpyxl.worksheet.worksheet.Worksheet) -> list[tuple]:
-    return list(ws.iter_rows(min_row=6, values_only=True))
+    """The header row and the bucket rows down to Total (the notes under it left out)."""
+    rows = list(ws.iter_rows(min_row=6, values_only=True))
+    return rows[: next(i for i, r in enumerate(rows) if r[0] == "Total") + 1]
+
+
+def _sheet(
+    book: openpyxl.Workbook, dim: str, period: str
+) -> openpyxl.worksheet.worksheet.Worksheet:
+    return book[sheet_name(dim, parse_period(period), set())]
 
 
 @pytest.mark.parametrize(
@@ -83,14 +93,14 @@ def test_every_breakdown_cell_equals_figures(
     fig, path = build(small, tmp_path / "rm.xlsx", periods)
     book = values(path)
     checked = 0
-    for p in periods or ("2022", "2023", "2023-01..2023-02"):
+    for p in periods or ("2022", "2023-01..2023-02"):
         for dim, measures in DIM_MEASURES.items():
-            head, *body = _sheet_rows(book[f"{dim} {p}"])
+            head, *body = _sheet_rows(_sheet(book, dim, p))
             total = body[-1]
             assert total[0] == "Total"
             for m in measures:
                 bd = fig.breakdown(dim, p, m)
-                c = head.index(m)
+                c = head.index(measure_label(m))
                 got = {
                     (row[1], row[2]) if dim == "priority" else row[1]: (
                         row[c],
@@ -108,7 +118,7 @@ def test_every_breakdown_cell_equals_figures(
 
 def test_period_across_action_plans_lists_both_plans(small: Path, tmp_path: Path) -> None:
     _, path = build(small, tmp_path / "rm.xlsx", ["2022-07..2023-06"])
-    _, *body = _sheet_rows(values(path)["priority 2022-07..2023-06"])
+    _, *body = _sheet_rows(values(path)["By priority Jul 2022-Jun 2023"])
     assert [(r[0], r[2], r[3]) for r in body] == [
         ("Cybersecurity", "baap", 1),
         ("Digital Inclusion", "baap", 0),
@@ -123,30 +133,36 @@ def test_period_across_action_plans_lists_both_plans(small: Path, tmp_path: Path
 def test_long_period_sheet_names_fit_excel() -> None:
     taken: set[str] = set()
     p = parse_period("2022-01-05..2022-02-10")
-    assert sheet_name("partner_type", p, taken) == "partner_type 20220105-20220210"
-    assert sheet_name("partner_type", p, taken) == "partner_type 20220105-20220 (2)"
+    assert sheet_name("region", p, taken) == "By region 5 Jan-10 Feb 2022"
+    q = parse_period("2022-12-05..2023-02-10")  # "By partner type 5 Dec 2022-10 Feb 2023": 38
+    assert sheet_name("partner_type", q, taken) == "By partner type 20221205-202302"
+    assert sheet_name("partner_type", q, taken) == "By partner type 20221205-20 (2)"
     assert all(len(n) <= 31 for n in taken)
 
 
 def test_priority_sheet_in_taxonomy_order_with_multi_last(small_book: tuple[Figures, Path]) -> None:
     _, path = small_book
-    head, *body = _sheet_rows(values(path)["priority 2022"])
-    assert head[:4] == ("bucket", "code", "action plan", "agreements")
+    head, *body = _sheet_rows(values(path)["By priority 2022"])
+    assert head[:4] == ("Thematic priority", "Code", "Plan code", "Agreements")
     assert [r[0] for r in body] == ["Cybersecurity", "Digital Inclusion", "Multi-thematic", "Total"]
 
 
 def test_breakdown_cells_are_formulas_over_the_tables(small_book: tuple[Figures, Path]) -> None:
     _, path = small_book
-    ws = openpyxl.load_workbook(path)["region 2022"]
+    ws = openpyxl.load_workbook(path)["By region 2022"]
     assert ws["C7"].value == (
-        '=COUNTIFS(Agreements[region],"="&$B7,'
-        'Agreements[signed],">="&$B$2,Agreements[signed],"<="&$B$3)'
+        '=COUNTIFS(Agreements[Region],"="&$B7,'
+        'Agreements[Signed],">="&$B$2,Agreements[Signed],"<="&$B$3)'
     )
-    assert ws["G7"].value.startswith("=SUMIFS(Agreements[funds],Agreements[region]")
+    assert ws["G7"].value.startswith("=SUMIFS(Agreements[Funds (USD)],Agreements[Region]")
+    assert ws["I7"].value.startswith("=SUMIFS(Agreements[Partners'' funds (USD)],")
+    assert ws["E7"].value.startswith(
+        '=COUNTIFS(Agreements[Region],"="&$B7,Agreements[Funded],"Yes",'
+    )
     assert ws["D7"].value == '=IF($C$14=0,"",C7/$C$14)'
-    pt = openpyxl.load_workbook(path)["partner_type 2022"]
+    pt = openpyxl.load_workbook(path)["By partner type 2022"]
     assert pt["C7"].value == (
-        '=COUNTIFS(Partners[partner_type],"="&$B7,Partners[agreements 2022],">0")'
+        '=COUNTIFS(Partners[Partner type],"="&$B7,Partners[Agreements 2022],">0")'
     )
 
 
@@ -157,11 +173,12 @@ def test_demo_ledger_workbook_shows_published_figures(tmp_path: Path) -> None:
     book = values(path)
     ws = book["Summary"]
     header = [c.value for c in ws[FIRST - 2]]
-    assert header[1:5] == ["2022", "2023", "2023-01..2023-04", "2022-01..2022-04"]
+    assert header[1:4] == ["2022", "2023-01..2023-04", "2022-01..2022-04"]
+    assert [c.value for c in ws[FIRST - 3]][1:4] == ["2022", "2023 to 30 Apr", "2022 to 30 Apr"]
     funds = [c.value for c in ws[FIRST + 1 + HEADLINE.index("funds")]]
     assert funds[1] == 9_669_771 == fig.total(2022)
-    assert funds[3] == 5_406_258
-    body = _sheet_rows(book["region 2022"])[1:]
+    assert funds[2] == 5_406_258
+    body = _sheet_rows(book["By region 2022"])[1:]
     africa = next(r for r in body if r[1] == "africa")
     assert africa[6] == 642_886 and africa[7] == pytest.approx(0.06648409771027669, rel=1e-15)
     compare = book["Compare"]
@@ -171,7 +188,7 @@ def test_demo_ledger_workbook_shows_published_figures(tmp_path: Path) -> None:
 def test_default_plan_years_and_months_so_far(small: Path) -> None:
     fig = loader.figures(small)
     plan = plan_for(fig, None)
-    assert [p.text for p in plan.periods] == ["2022", "2023", "2023-01..2023-02"]
+    assert [p.text for p in plan.periods] == ["2022", "2023-01..2023-02"]  # no "2023"
     assert plan.pairs == ()  # no agreement in Jan-Feb 2022 to compare with
 
 
@@ -317,10 +334,10 @@ def test_provenance(small_book: tuple[Figures, Path]) -> None:
     _, path = small_book
     ws = values(path)["Provenance"]
     rows = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(3, ws.max_row + 1)}
-    assert rows["validation"].startswith("clean")
-    assert rows["agreements"] == 4
-    assert rows["built at (UTC)"] == "2023-11-14 22:13:20"
-    assert rows["time source"] == "SOURCE_DATE_EPOCH"
+    assert rows["Validation"].startswith("clean")
+    assert rows["Agreements"] == 4
+    assert rows["Built at (UTC)"] == "2023-11-14 22:13:20"
+    assert rows["Time source"] == "SOURCE_DATE_EPOCH"
     assert rows["Analysis template"] == "built-in"
 
 
@@ -343,11 +360,11 @@ def test_period_with_only_non_financial_agreements_builds(small: Path, tmp_path:
     fig, path = build(small, tmp_path / "rm.xlsx", ["2022-09"])
     assert fig.total("2022-09", "agreements") == 1 and fig.total("2022-09") == 0
     book = values(path)
-    ws = book["region 2022-09"]
+    ws = book["By region Sep 2022"]
     rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r and r[0]}
     assert rows["Europe"][2] == 1  # one agreement, in Europe
     assert "" in rows["Europe"] or None in rows["Europe"]  # funds share of a zero total
-    assert "currency 2022-09" in book.sheetnames
+    assert "By currency Sep 2022" in book.sheetnames
 
 
 def test_committed_workbook_is_the_build_of_the_committed_ledger(

@@ -67,6 +67,7 @@ COLUMN_LABELS: dict[str, str] = {
     "name": "Name",
     "effective": "Effective",
     "partner_id": "Partner id",
+    "plan_code": "Plan code",
     **DIMENSION_LABELS,
 }
 """Field of the compiled tables → column header (the data sheets of the workbook)."""
@@ -95,8 +96,9 @@ def dimension_label(dim: str) -> str:
 
 
 def column_label(field: str) -> str:
-    """A data-table field → its header (``"rate_date"`` → ``"Rate date"``)."""
-    return COLUMN_LABELS.get(field, field)
+    """A data-table field or measure → its header (``"rate_date"`` → ``"Rate date"``,
+    ``"itu_funds"`` → ``"ITU funds (USD)"``)."""
+    return COLUMN_LABELS.get(field) or MEASURE_LABELS.get(field, field)
 
 
 def flag(value: object) -> str:

@@ -58,7 +58,7 @@ def write_analysis(
     template = template or load_template()
     asked = expand(template, fig.taxonomy, periods)
     ws = wb.add_worksheet("Analysis")
-    page_setup(ws)
+    page_setup(ws, titles=(HEADER_ROW, HEADER_ROW), fit=False)  # fitted, its text was 4 pt
     _head(ws, template, st)
     _questions(ws, fig, [a for a in asked if not a.table], st)
     blocks = _tables(ws, fig, [a for a in asked if a.table], len(periods), st)
@@ -81,7 +81,7 @@ def _head(ws: Worksheet, template: Template, st: Styles) -> None:
     )
     ws.write_string(2, 0, "Column B shows each formula as text; column C holds it live.", st.note)
     text(ws, 3, 0, f"Questions: {template.name} (docs/workbook.md, The template).", st.note)
-    for c, h in enumerate(("question", "formula", "value")):
+    for c, h in enumerate(("Question", "Formula", "Value")):
         ws.write_string(HEADER_ROW, c, h, st.header)
 
 

@@ -27,16 +27,22 @@ from xlsxwriter.worksheet import Worksheet
 from rmxl.query.figures import Breakdown, Figures
 from rmxl.query.names import DIMENSIONS, MONEY
 from rmxl.query.periods import Period
+from rmxl.render.labels import (
+    day_label,
+    dimension_label,
+    measure_label,
+    period_label,
+    share_label,
+)
 from rmxl.render.workbook.style import (
     Styles,
     excel_date,
     in_period,
     page_setup,
-    period_label,
     sheet_name,
     text,
 )
-from rmxl.render.workbook.tables import helper_header
+from rmxl.render.workbook.tables import escape, helper_header, ref
 
 DIM_MEASURES: dict[str, tuple[str, ...]] = {
     "region": ("agreements", "funded_agreements", "funds", "partner_funds", "itu_funds"),
@@ -50,27 +56,26 @@ DIM_MEASURES: dict[str, tuple[str, ...]] = {
 """The measures each breakdown sheet shows, in column order; the first sets the row order
 of the dimensions without a vocabulary (partner, country, currency)."""
 
-DIM_TITLES = {
-    "region": "region",
-    "priority": "thematic priority",
-    "partner_type": "partner type",
-    "membership": "membership category",
-    "partner": "partner",
-    "country": "partner's country",
-    "currency": "currency",
-}
-
 NOTES = {
-    "agreement": "Each agreement counts once, in its region or priority, or in the multi "
-    "bucket when it has two or more (spec §3); funds include ITU's co-financing component.",
+    "agreement": "Each agreement counts once: in its {what}, or in the last row when it "
+    "has two or more. Funds include ITU's co-financing component.",
     "partner": "Partners' own contributions: ITU's co-financing component belongs to no "
-    "partner. partners = distinct partners; agreements = agreements the partner is in.",
+    "partner. Each partner counts once, however many agreements it is in.",
     "contribution": "Contributions by the currency they were signed in, valued in USD at "
     "the operational rate of exchange of their signing date.",
 }
+TWICE_NOTE = (
+    "An agreement with two or more partners counts once for each of them, so the rows "
+    "add up to more agreements than the Total, which counts each agreement once; shares "
+    "are of that Total."
+)
+"""The note under a partner sheet: why its agreements column sums to more than its
+Total (spec §3: an agreement has one or more partners)."""
 
 _PARTY_COL = {"partner_type": "partner_type", "membership": "membership", "country": "country"}
 HEADER_ROW = 5
+LABEL_WIDTH = 60
+"""Widest bucket-label column (characters); longer names wrap."""
 
 
 @dataclass
@@ -88,6 +93,9 @@ class Placed:
     total_row: int
     free_col: int
     breakdowns: dict[str, Breakdown] = field(default_factory=dict)
+    buckets: tuple[Any, ...] = ()
+    end_row: int = 0
+    """The buckets of the rows, in order; the last row the table uses (notes included)."""
 
 
 def _code(key: Any) -> str:
@@ -99,14 +107,15 @@ def bucket_criteria(dim: str, measure: str, row: int) -> str:
     column C for priorities)."""
     code = f'"="&$B{row + 1}'
     if dim == "region":
-        return f"Agreements[region],{code}"
+        return f"{ref('Agreements', 'region')},{code}"
     if dim == "priority":
-        return f'Agreements[action plan],"="&$C{row + 1},Agreements[priority],{code}'
+        plan = ref("Agreements", "plan_code")
+        return f'{plan},"="&$C{row + 1},{ref("Agreements", "priority")},{code}'
     if dim == "currency":
-        return f"Contributions[currency],{code}"
+        return f"{ref('Contributions', 'currency')},{code}"
     table = "Partners" if measure == "partners" else "Parties"
     column = "partner" if dim == "partner" else _PARTY_COL[dim]
-    return f"{table}[{column}],{code}"
+    return f"{ref(table, column)},{code}"
 
 
 def measure_formula(
@@ -123,41 +132,46 @@ def measure_formula(
     level = DIMENSIONS[dim] if dim else "agreement"
     crit = f"{criteria}," if criteria else ""
     if measure == "partners":
-        helper = f'Partners[{helper_header(p)}],">0"'
+        helper = f'Partners[{escape(helper_header(p))}],">0"'
         return f"=COUNTIFS({crit}{helper})" if criteria else f"=COUNTIF({helper})"
     if level == "contribution":
-        flag = {"funds": "", "partner_funds": "Contributions[itu],0,"}.get(
-            measure, "Contributions[itu],1,"
-        )
-        dates = in_period("Contributions[signed]", *bounds)
-        return f"=SUMIFS(Contributions[usd],{crit}{flag}{dates})"
+        itu = ref("Contributions", "itu")
+        flag = {"funds": "", "partner_funds": f'{itu},"No",'}.get(measure, f'{itu},"Yes",')
+        dates = in_period(ref("Contributions", "signed"), *bounds)
+        return f"=SUMIFS({ref('Contributions', 'usd')},{crit}{flag}{dates})"
     if level == "partner" and criteria:
-        dates = in_period("Parties[signed]", *bounds)
+        dates = in_period(ref("Parties", "signed"), *bounds)
         if measure == "funds":
-            return f"=SUMIFS(Parties[funds],{crit}{dates})"
+            return f"=SUMIFS({ref('Parties', 'funds')},{crit}{dates})"
         if measure == "agreements":
             return f"=COUNTIFS({crit}{dates})"
         raise ValueError(f"no formula for {measure} by {dim}")
     if level == "partner" and measure == "funds":
         measure = "partner_funds"
-    dates = in_period("Agreements[signed]", *bounds)
+    dates = in_period(ref("Agreements", "signed"), *bounds)
     if measure in MONEY:
-        return f"=SUMIFS(Agreements[{measure}],{crit}{dates})"
-    funded = "Agreements[funded],1," if measure == "funded_agreements" else ""
+        return f"=SUMIFS({ref('Agreements', measure)},{crit}{dates})"
+    funded = f'{ref("Agreements", "funded")},"Yes",' if measure == "funded_agreements" else ""
     return f"=COUNTIFS({crit}{funded}{dates})"
 
 
 def _head(ws: Worksheet, dim: str, p: Period, st: Styles) -> None:
-    ws.write_string(0, 0, f"By {DIM_TITLES[dim]}, {period_label(p)}", st.title)
-    ws.write_string(1, 0, "from", st.bold)
+    """Title; the period's first and last day in B2 and B3 (the formulas read them; rows
+    and column hidden); the period in words (A4) and what a row counts (A5)."""
+    what = dimension_label(dim).lower()
+    ws.write_string(0, 0, f"By {what}, {period_label(p)}", st.title)
     ws.write_number(1, 1, excel_date(p.start), st.date)
-    ws.write_string(2, 0, "to", st.bold)
     ws.write_number(2, 1, excel_date(p.end), st.date)
-    ws.write_string(3, 0, NOTES[DIMENSIONS[dim]], st.note)
+    ws.set_row(1, None, None, {"hidden": True})
+    ws.set_row(2, None, None, {"hidden": True})
+    ws.write_string(3, 0, f"Agreements signed from {day_label(p.start)} to {day_label(p.end)}.")
+    ws.write_string(4, 0, NOTES[DIMENSIONS[dim]].format(what=what), st.note)
 
 
 def _columns(dim: str) -> tuple[list[str], int]:
-    heads = ["bucket", "code", *(["action plan"] if dim == "priority" else [])]
+    """The bucket label, then the hidden helper columns the formulas read: the bucket's
+    code (and, for priorities, its action plan's code)."""
+    heads = [dimension_label(dim), "Code", *(["Plan code"] if dim == "priority" else [])]
     return heads, len(heads)
 
 
@@ -170,17 +184,17 @@ def write_breakdown(
     bds = {m: fig.breakdown(dim, p, m) for m in measures}
     rows = bds[measures[0]].buckets
     ws = wb.add_worksheet(sheet_name(dim, p, taken))
-    page_setup(ws, one_page=dim not in ("partner", "country"))
+    page_setup(ws, one_page=dim not in ("partner", "country"), titles=(HEADER_ROW, HEADER_ROW))
     _head(ws, dim, p, st)
     heads, first_value = _columns(dim)
     for m in measures:
-        heads += [m, f"{m} share"]
+        heads += [measure_label(m), share_label(m)]
     for c, h in enumerate(heads):
         ws.write_string(HEADER_ROW, c, h, st.header_right if c >= first_value else st.header)
     r0 = HEADER_ROW + 1
     total_row = r0 + len(rows)
     for i, b in enumerate(rows):
-        text(ws, r0 + i, 0, b.label)
+        _label(ws, r0 + i, b.label, st)
         text(ws, r0 + i, 1, _code(b.key))
         if dim == "priority":
             text(ws, r0 + i, 2, b.key[0])
@@ -193,20 +207,51 @@ def write_breakdown(
     for c in range(1, len(heads)):
         if c not in value_col.values():
             ws.write_blank(total_row, c, None, st.total_text)
+    end_row = total_row
+    if dim == "partner":
+        _sum_of_rows(ws, bds["agreements"], (r0, value_col["agreements"], total_row), st)
+        end_row += 2
     _widths(ws, heads, rows, first_value)
-    ws.set_row(HEADER_ROW, 30)
+    ws.set_row(HEADER_ROW, 45)
     ws.freeze_panes(r0, 1)
-    return Placed(ws.name, dim, p, r0, total_row - 1, value_col, total_row, len(heads) + 1, bds)
+    return Placed(
+        ws.name, dim, p, r0, total_row - 1, value_col, total_row, len(heads) + 1, bds, rows, end_row
+    )
+
+
+def _label(ws: Worksheet, row: int, label: str, st: Styles) -> None:
+    """A bucket label; one longer than the column wraps, its row made tall enough."""
+    per_line = int(LABEL_WIDTH * 1.15)  # proportional text: more letters than widths
+    if len(label) <= per_line:
+        text(ws, row, 0, label)
+        return
+    text(ws, row, 0, label, st.wrap)
+    ws.set_row(row, 15 * -(-len(label) // per_line))
+
+
+def _sum_of_rows(ws: Worksheet, bd: Breakdown, at: tuple[int, int, int], st: Styles) -> None:
+    """Under a partner sheet's Total: the agreements column's plain sum (and the sum of
+    its shares), and the note saying why it exceeds the Total (:data:`TWICE_NOTE`)."""
+    r0, c, total_row = at
+    row = total_row + 1
+    ws.write_string(row, 0, "Sum of the rows", st.text)
+    column = f"{xl_rowcol_to_cell(r0, c)}:{xl_rowcol_to_cell(total_row - 1, c)}"
+    shares = f"{xl_rowcol_to_cell(r0, c + 1)}:{xl_rowcol_to_cell(total_row - 1, c + 1)}"
+    ws.write_formula(row, c, f"=SUM({column})", st.count, float(sum(bd.values)))
+    ws.write_formula(
+        row, c + 1, f"=SUM({shares})", st.percent, float(sum(s or 0 for s in bd.shares))
+    )
+    ws.write_string(row + 1, 0, TWICE_NOTE, st.note)
 
 
 def _widths(ws: Worksheet, heads: list[str], rows: tuple[Any, ...], first_value: int) -> None:
-    """Column widths in characters: labels up to 60, codes as long as the longest (and
-    room for the period's dates above them), value columns as wide as the longest word of
-    their header (headers wrap at spaces)."""
-    ws.set_column(0, 0, min(60, max([12, *(len(b.label) + 1 for b in rows)])))
-    ws.set_column(1, 1, min(24, max([11, *(len(_code(b.key)) + 1 for b in rows)])))
-    for c in range(2, len(heads)):
-        ws.set_column(c, c, max([11, *(len(w) + 2 for w in heads[c].split())]))
+    """Column widths in characters: labels up to :data:`LABEL_WIDTH` (longer ones wrap);
+    the code columns hidden (only formulas read them); value columns as wide as the
+    longest word of their header (headers wrap at spaces)."""
+    ws.set_column(0, 0, min(LABEL_WIDTH, max([14, *(len(b.label) + 2 for b in rows)])))
+    ws.set_column(1, first_value - 1, 12, None, {"hidden": True})
+    for c in range(first_value, len(heads)):
+        ws.set_column(c, c, max([11, *(len(w) + 3 for w in heads[c].split())]))
 
 
 def _measure_cells(

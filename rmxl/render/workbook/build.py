@@ -94,10 +94,12 @@ def _year_before(p: Period) -> Period:
 
 def plan_for(fig: Figures, periods: Sequence[Any] | None) -> Plan:
     """The build plan. Given periods (any form of spec §3): those, compared pairwise where
-    one is the other a year earlier. Default: each calendar year with agreements, plus,
-    for the latest year, its months so far against the same months of the year before
-    (demo ledger: 2022, 2023, and 2023-01..2023-04 vs 2022-01..2022-04). Raises
-    QueryError for a bad period or a ledger without agreements."""
+    one is the other a year earlier. Default: each calendar year with agreements, the
+    latest one only as far as it goes — its months so far when its last signed date is
+    before December, never also as a whole year (the two sheets would hold the same
+    agreements) — compared with the same months of the year before (demo ledger: 2022
+    and 2023-01..2023-04, "2023 to 30 Apr", against 2022-01..2022-04). Raises QueryError
+    for a bad period or a ledger without agreements."""
     if periods:
         chosen = list(dict.fromkeys(parse_period(p) for p in periods))
         spans = {(p.start, p.end): p for p in chosen}
@@ -118,7 +120,7 @@ def plan_for(fig: Figures, periods: Sequence[Any] | None) -> Plan:
     else:
         latest = parse_period(f"{last.year}-01..{last.year}-{last.month:02d}")
         before = parse_period(f"{last.year - 1}-01..{last.year - 1}-{last.month:02d}")
-        chosen.append(latest)
+        chosen[-1] = latest
     has_before = not fig.select(before).agreements.empty
     return Plan(tuple(chosen), ((before, latest),) if has_before else ())
 

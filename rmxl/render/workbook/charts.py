@@ -10,20 +10,25 @@ editable in Excel.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from xlsxwriter.chart import Chart
+from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from rmxl.render.labels import dimension_label, period_label
 from rmxl.render.palette import colour
-from rmxl.render.workbook.breakdowns import DIM_TITLES, HEADER_ROW, Placed
-from rmxl.render.workbook.style import MILLIONS_FMT, MILLIONS_LABEL_FMT, PERCENT_FMT, period_label
+from rmxl.render.workbook.breakdowns import HEADER_ROW, Placed
+from rmxl.render.workbook.style import MILLIONS_FMT, MILLIONS_LABEL_FMT, PERCENT_FMT
 
 TOP = 10
 """Partners (and countries) shown in a top chart."""
 
 _FONT = {"name": "Calibri", "size": 9}
+
 HIDE_ZERO_PERCENT = "0.0%;;;"
 
 
@@ -40,15 +45,17 @@ def bar_chart(
     n_categories: int,
     num_format: str,
     label_format: str,
+    first_colour: int = 0,
 ) -> Chart:
     """Horizontal clustered bars, categories top to bottom in row order; ``series`` are
-    xlsxwriter series dicts (name, categories, values)."""
+    xlsxwriter series dicts (name, categories, values), coloured from the palette's
+    ``first_colour``."""
     chart = _titled(wb.add_chart({"type": "bar"}), title)
     for i, s in enumerate(series):
         chart.add_series(
             {
                 **s,
-                "fill": {"color": colour(i)},
+                "fill": {"color": colour(first_colour + i)},
                 "border": {"none": True},
                 "gap": 60,
                 "data_labels": {
@@ -71,16 +78,27 @@ def bar_chart(
     return chart
 
 
-def pie_chart(wb: Workbook, title: str, categories: list[Any], values: list[Any], n: int) -> Chart:
-    """A pie with one colour per category, percentage labels (zeros hidden) and the
-    category names in a legend at the right."""
+def pie_chart(
+    wb: Workbook,
+    title: str,
+    categories: list[Any],
+    values: list[Any],
+    shares: Sequence[float | None],
+    min_labelled: float = 0.03,  # smaller slices are read from the legend
+) -> Chart:
+    """A pie with one palette colour per category, the category names (with their
+    shares, when ``categories`` holds them) in a legend at the right — zero categories
+    left out of it — and percentage labels only on slices of at least ``min_labelled``
+    of the whole, so small slices' labels cannot overlap."""
     chart = _titled(wb.add_chart({"type": "pie"}), title)
+    custom = [None if (s or 0) >= min_labelled else {"delete": True} for s in shares]
     chart.add_series(
         {
             "categories": categories,
             "values": values,
             "points": [
-                {"fill": {"color": colour(i)}, "border": {"color": "#FFFFFF"}} for i in range(n)
+                {"fill": {"color": colour(i)}, "border": {"color": "#FFFFFF"}}
+                for i in range(len(shares))
             ],
             "data_labels": {
                 "percentage": True,
@@ -88,13 +106,45 @@ def pie_chart(wb: Workbook, title: str, categories: list[Any], values: list[Any]
                 "leader_lines": True,
                 "position": "outside_end",
                 "font": _FONT,
+                "custom": custom,
             },
         }
     )
     chart.set_rotation(90)  # small slices (taxonomy order ends with them) stack at 3 o'clock
-    chart.set_legend({"position": "right", "font": _FONT})
+    zeros = [i for i, s in enumerate(shares) if not s]
+    chart.set_legend({"position": "right", "font": _FONT, "delete_series": zeros})
+    chart.show_hidden_data()  # the legend's words may sit in a hidden helper column
     chart.set_size({"width": 640, "height": 380})
     return chart
+
+
+def percent_text(share: float) -> str:
+    """A share as Excel's ``TEXT(x,"0.0%")`` writes it: ``0.0625`` → ``6.3%`` (half
+    away from zero on the decimal value, not Python's half-even on the binary one)."""
+    d = Decimal(repr(share)) * 100
+    return f"{d.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+
+
+def _row_shares(p: Placed, m: str) -> list[float | None]:
+    """The shares of measure ``m`` in the sheet's row order (None: a zero total)."""
+    bd = p.breakdowns[m]
+    shares = {b.key: s for b, s in zip(bd.buckets, bd.shares, strict=True)}
+    return [shares.get(b.key) for b in p.buckets]
+
+
+def legend_column(ws: Worksheet, p: Placed, m: str, col: int) -> list[Any]:
+    """A hidden helper column of legend entries, ``Academia (7.0%)``: formulas joining
+    each bucket's label and share cells (so the legend shows the cells, never typed
+    numbers), written with the same text. Returns the range, for a chart's categories."""
+    share_col = p.value_col[m] + 1
+    for r, bucket, share in zip(
+        range(p.first_row, p.last_row + 1), p.buckets, _row_shares(p, m), strict=True
+    ):
+        label, cell = xl_rowcol_to_cell(r, 0), xl_rowcol_to_cell(r, share_col)
+        shown = f"{bucket.label} ({percent_text(share)})" if share is not None else ""
+        ws.write_formula(r, col, f'={label}&" ("&TEXT({cell},"0.0%")&")"', None, shown)
+    ws.set_column(col, col, 30, None, {"hidden": True})
+    return _col(p, col)
 
 
 def _col(p: Placed, c: int, first: int | None = None, last: int | None = None) -> list[Any]:
@@ -112,32 +162,34 @@ def _labels(p: Placed, last: int | None = None) -> list[Any]:
 
 
 def _distribution(wb: Workbook, p: Placed) -> list[Chart]:
-    """Region or priority: the share of agreements and of funds per bucket."""
-    what = DIM_TITLES[p.dimension]
-    series = [
-        {
-            "name": name,
-            "categories": _labels(p),
-            "values": _col(p, p.value_col[m] + 1),
-        }
-        for m, name in (("agreements", "Number of agreements"), ("funds", "Funds signed"))
-    ]
+    """Region or priority: the share of agreements and the share of funds per bucket,
+    one chart each (no legend to misread; two colours of the palette)."""
+    what, when = dimension_label(p.dimension).lower(), period_label(p.period)
     n = p.last_row - p.first_row + 1
-    title = f"Agreements signed by {what}, {period_label(p.period)}"
-    return [bar_chart(wb, title, series, n, "0%", HIDE_ZERO_PERCENT)]
+    charts = []
+    for i, (m, noun) in enumerate((("agreements", "agreements"), ("funds", "funds"))):
+        title = f"Share of {noun} by {what}, {when}"
+        series = [{"name": title, "categories": _labels(p), "values": _col(p, p.value_col[m] + 1)}]
+        chart = bar_chart(wb, title, series, n, "0%", HIDE_ZERO_PERCENT, first_colour=i)
+        chart.set_size({"width": 470, "height": chart.height})
+        charts.append(chart)
+    return charts
 
 
-def _pies(wb: Workbook, p: Placed) -> list[Chart]:
-    n = p.last_row - p.first_row + 1
-    what, when = DIM_TITLES[p.dimension], period_label(p.period)
-    out = []
+def _pies(wb: Workbook, ws: Worksheet, p: Placed) -> list[Chart]:
+    """Partner type (funds and partners) or currency (funds): pies whose legend entries
+    come from hidden helper columns right of the table (:func:`legend_column`)."""
+    what, when = dimension_label(p.dimension).lower(), period_label(p.period)
+    out: list[Chart] = []
     whose = "Funds signed" if p.dimension == "currency" else "Partners' financial contributions"
     for m, title in (
         ("funds", f"{whose} by {what}, {when}"),
         ("partners", f"Partners by {what}, {when}"),
     ):
         if m in p.value_col and p.breakdowns[m].total:
-            out.append(pie_chart(wb, title, _labels(p), _col(p, p.value_col[m]), n))
+            legend = legend_column(ws, p, m, p.free_col - 1 + len(out))
+            shares = _row_shares(p, m)
+            out.append(pie_chart(wb, title, legend, _col(p, p.value_col[m]), shares))
     return out
 
 
@@ -164,14 +216,14 @@ def _top(wb: Workbook, p: Placed, title: str) -> list[Chart]:
 
 
 def breakdown_charts(wb: Workbook, ws: Worksheet, p: Placed) -> None:
-    """Insert the charts of a breakdown sheet: under a wide table (three or more
-    measures), else to its right; one under the other."""
+    """Insert the charts of a breakdown sheet: side by side under a wide table (three or
+    more measures), else to its right, one under the other."""
     when = period_label(p.period)
     d = p.dimension
     if d in ("region", "priority"):
         charts = _distribution(wb, p)
     elif d in ("partner_type", "currency"):
-        charts = _pies(wb, p)
+        charts = _pies(wb, ws, p)
     elif d == "membership":
         charts = _shares_bar(wb, p, "partners", f"Partners by ITU membership category, {when}")
     elif d == "partner":
@@ -180,10 +232,16 @@ def breakdown_charts(wb: Workbook, ws: Worksheet, p: Placed) -> None:
         charts = _top(
             wb, p, f"Partners' financial contributions by country (USD), top {TOP}, {when}"
         )
-    wide = len(p.value_col) > 2
-    row, col = (p.total_row + 2, 0) if wide else (HEADER_ROW, p.free_col)
+    if len(p.value_col) > 2:  # a wide table: its charts side by side under it
+        x = 0
+        for chart in charts:
+            ws.insert_chart(p.end_row + 2, 0, chart, {"x_offset": x})
+            x += chart.width + 10
+        return
+    helpers = len(charts) if d in ("partner_type", "currency") else 0
+    row, col = HEADER_ROW, p.free_col + helpers
     for chart in charts:
-        ws.insert_chart(row, col, chart, {"x_offset": 10 if col else 0, "y_offset": 0})
+        ws.insert_chart(row, col, chart, {"x_offset": 10, "y_offset": 0})
         row += int(chart.height / 20) + 2
 
 

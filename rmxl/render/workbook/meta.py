@@ -91,35 +91,35 @@ def write_provenance(
     validation result, counts, the Analysis sheet's template, rmxl version."""
     ledger = fig.compiled.ledger
     ws = wb.add_worksheet("Provenance")
-    page_setup(ws)
+    page_setup(ws, titles=(0, 0))
     ws.write_string(0, 0, "Provenance", st.title)
     commit = ledger_commit(ledger.root)
     rows = [
-        ("ledger folder", ledger_name(ledger.root)),
-        ("ledger commit", commit or "(not a git checkout)"),
-        ("built at (UTC)", when[0].strftime("%Y-%m-%d %H:%M:%S")),
-        ("time source", when[1]),
-        ("validation", "clean: rmxl validate found no errors"),
-        ("agreements", len(ledger.agreements)),
-        ("partners", len(ledger.partners)),
+        ("Ledger folder", ledger_name(ledger.root)),
+        ("Ledger commit", commit or "(not a git checkout)"),
+        ("Built at (UTC)", when[0].strftime("%Y-%m-%d %H:%M:%S")),
+        ("Time source", when[1]),
+        ("Validation", "clean: rmxl validate found no errors"),
+        ("Agreements", len(ledger.agreements)),
+        ("Partners", len(ledger.partners)),
         ("Analysis template", template or "built-in"),
         ("rmxl version", rmxl_version()),
-        ("built by", "rmxl build (docs/workbook.md)"),
+        ("Built by", "rmxl build (docs/workbook.md)"),
     ]
     for r, (key, value) in enumerate(rows, 2):
         ws.write_string(r, 0, key, st.bold)
         if isinstance(value, int):
-            ws.write_number(r, 1, value, st.count)
+            ws.write_number(r, 1, value, st.count_left)  # beside its label, not 60 wide
         else:
             text(ws, r, 1, value)
-    ws.set_column(0, 0, 18)
+    ws.set_column(0, 0, 20)
     ws.set_column(1, 1, 60)
 
 
 def write_xlwings_conf(wb: Workbook, st: Styles) -> None:
-    """Add the ``xlwings.conf`` sheet: keys in column A from A1, values in column B
-    (xlwings reads A1 down to the first blank cell), then instructions after a gap, as in
-    xlwings' quickstart workbook."""
+    """Add the ``xlwings.conf`` sheet, hidden: keys in column A from A1, values in column
+    B (xlwings reads A1 down to the first blank cell), then instructions after a gap, as
+    in xlwings' quickstart workbook."""
     ws = wb.add_worksheet(CONF_SHEET)
     ws.write_string(0, 0, "UDF Modules")
     ws.write_string(0, 1, UDF_MODULE)
@@ -136,6 +136,7 @@ def write_xlwings_conf(wb: Workbook, st: Styles) -> None:
         ws.write_string(r, 0, note, st.bold if r == 4 else None)
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, 14)
+    ws.hide()  # xlwings finds it by name; readers have no use for it
 
 
 def formula_text(name: str, args: Sequence[Any]) -> str:

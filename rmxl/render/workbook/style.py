@@ -1,5 +1,6 @@
-"""Shared pieces of the workbook writer: cell formats, safe text, sheet names, period
-labels and the formula text that selects a period.
+"""Shared pieces of the workbook writer: cell formats, safe text, sheet names, page setup
+and the formula text that selects a period (the words themselves are in
+:mod:`rmxl.render.labels`).
 
 Number formats (docs/workbook.md): money ``#,##0`` (USD, whole dollars shown, cents kept
 in the cell), counts ``#,##0``, shares ``0.0%``, dates ``yyyy-mm-dd``; chart axes in USD
@@ -18,6 +19,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from rmxl.query.periods import Period
+from rmxl.render.labels import typed_period_label
 
 MONEY_FMT = "#,##0"
 COUNT_FMT = "#,##0"
@@ -27,8 +29,6 @@ MILLIONS_FMT = '#,##0.0,,"M"'
 MILLIONS_LABEL_FMT = '#,##0.00,,"M"'
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 MAX_SHEET_NAME = 31
-
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 class Sheet(Worksheet):
@@ -47,13 +47,13 @@ class Sheet(Worksheet):
         for r, v in enumerate(values, 1):
             write(r, col, v, fmt)
 
-    def text_column(self, col: int, values: Iterable[Any]) -> None:
+    def text_column(self, col: int, values: Iterable[Any], fmt: Any = None) -> None:
         """Ledger text from row 1 down, always as strings (never formulas); None, NaN
         and "" leave the cell blank."""
         write = self._write_string
         for r, v in enumerate(values, 1):
             if v is not None and v == v and v != "":
-                write(r, col, str(v), None)
+                write(r, col, str(v), fmt)
 
 
 class Book(Workbook):
@@ -79,9 +79,11 @@ class Styles:
     header_right: Any
     header_indent: Any
     text: Any  # indented text, beside a right-aligned number
+    wrap: Any  # text that wraps within its column
     bold: Any
     money: Any
     count: Any
+    count_left: Any
     percent: Any
     date: Any
     rate: Any
@@ -101,9 +103,11 @@ class Styles:
             header_right=wb.add_format({**head, "align": "right"}),
             header_indent=wb.add_format({**head, "align": "left", "indent": 1}),
             text=wb.add_format({"indent": 1}),
+            wrap=wb.add_format({"text_wrap": True}),
             bold=wb.add_format({"bold": True}),
             money=wb.add_format({"num_format": MONEY_FMT}),
             count=wb.add_format({"num_format": COUNT_FMT}),
+            count_left=wb.add_format({"num_format": COUNT_FMT, "align": "left"}),
             percent=wb.add_format({"num_format": PERCENT_FMT}),
             date=wb.add_format({"num_format": DATE_FMT, "align": "left"}),
             rate=wb.add_format({"num_format": "0.0000"}),
@@ -133,25 +137,28 @@ def text(ws: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None
     ws.write_string(row, col, str(value), fmt)
 
 
-def period_label(p: Period) -> str:
-    """A period as a reader says it: ``2022``, ``Jan–Apr 2023``, ``Apr 2023``, else its
-    canonical text (``2023Q1``, ``2023-01-05..2023-02-10``)."""
-    whole_months = p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1
-    if whole_months and p.start.year == p.end.year:
-        if p.start.month == 1 and p.end.month == 12:
-            return str(p.start.year)
-        first, last = _MONTHS[p.start.month - 1], _MONTHS[p.end.month - 1]
-        span = first if first == last else f"{first}–{last}"
-        return f"{span} {p.start.year}"
-    return p.text
+SHEET_WORDS = {
+    "region": "region",
+    "priority": "priority",
+    "partner_type": "partner type",
+    "membership": "membership",
+    "partner": "partner",
+    "country": "country",
+    "currency": "currency",
+}
+"""Dimension → the word of its sheet names (``By partner type 2022``)."""
 
 
-def sheet_name(prefix: str, p: Period, taken: set[str]) -> str:
-    """``"region 2022"``; shortened to Excel's 31 characters (and made unique) when the
-    period's text is long."""
-    name = f"{prefix} {p.text}"
+def sheet_name(dim: str, p: Period, taken: set[str]) -> str:
+    """A breakdown sheet's name as a person would type it: ``By region 2022``, ``By
+    partner type 2023 to 30 Apr``; the period's short text when the label makes it longer
+    than Excel's 31 characters, then cut (and made unique)."""
+    word = SHEET_WORDS.get(dim, dim)
+    name = f"By {word} {typed_period_label(p)}"
     if len(name) > MAX_SHEET_NAME:
-        name = f"{prefix} {p.start:%Y%m%d}-{p.end:%Y%m%d}"[:MAX_SHEET_NAME]
+        name = f"By {word} {p.text}"
+    if len(name) > MAX_SHEET_NAME:
+        name = f"By {word} {p.start:%Y%m%d}-{p.end:%Y%m%d}"[:MAX_SHEET_NAME]
     name = re.sub(r"[\[\]:*?/\\]", "_", name)
     base, i = name, 2
     while name.lower() in {t.lower() for t in taken}:
@@ -178,10 +185,17 @@ def quote(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
-def page_setup(ws: Worksheet, one_page: bool = True) -> None:
-    """Print (and PDF) layout: A4 landscape, one page wide; a report sheet fits on one
-    page, a data table runs on as many pages as it needs."""
+def page_setup(
+    ws: Worksheet, one_page: bool = True, titles: tuple[int, int] = (0, 0), fit: bool = True
+) -> None:
+    """Print (and PDF) layout: A4 landscape, one page wide (``fit``; else at 100%, over
+    as many pages as it takes); a report sheet fits on one page, a data table runs on as
+    many pages as it needs. Rows ``titles`` (first, last; 0-based) are repeated at the
+    top of every printed page; a footer names the sheet and numbers the pages."""
     ws.set_landscape()
     ws.set_paper(9)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    ws.fit_to_pages(1, 1 if one_page else 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    if fit:
+        ws.fit_to_pages(1, 1 if one_page else 0)
+    ws.repeat_rows(*titles)
+    ws.set_footer("&L&8&A&R&8Page &P of &N")

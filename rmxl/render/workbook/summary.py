@@ -18,9 +18,10 @@ from rmxl.diagnostics import QueryError
 from rmxl.query.figures import Figures
 from rmxl.query.names import MONEY
 from rmxl.query.periods import Period
+from rmxl.render.labels import measure_label, period_label
 from rmxl.render.workbook.breakdowns import measure_formula
 from rmxl.render.workbook.charts import comparison_charts, pie_chart
-from rmxl.render.workbook.style import Styles, excel_date, page_setup, period_label, text
+from rmxl.render.workbook.style import Styles, excel_date, page_setup, text
 
 HEADLINE = (
     "agreements",
@@ -33,6 +34,8 @@ HEADLINE = (
 """Headline measures (spec §3), one row each, in this order."""
 
 TOP_N = 3
+TOP_NAME_WIDTH = 48
+"""Characters of column A: a longer top partner's name wraps onto more lines."""
 FIRST = 7
 """Row of the first headline measure; rows 5 and 6 hold each period's first and last day."""
 
@@ -56,19 +59,20 @@ def write_summary(wb: Workbook, fig: Figures, periods: Sequence[Period], st: Sty
     """Add the Summary sheet: headline figures, co-financing and top partners per period,
     and a co-financing pie per period."""
     ws = wb.add_worksheet("Summary")
-    page_setup(ws)
+    page_setup(ws, titles=(FIRST - 4, FIRST - 4))
     ws.write_string(0, 0, "Partnerships and resource mobilization: headline figures", st.title)
     ws.write_string(
         1,
         0,
-        "Each figure is a formula over the Agreements and Partners tables, written with the "
-        "value rmxl computed from the ledger (see Provenance).",
+        "Each figure is a formula over the data tables, written with the value rmxl "
+        "computed (see Provenance).",
         st.note,
     )
-    for r, name in enumerate(("figure", "period", "from", "to"), FIRST - 4):
+    heads = ("Period", "As written in RM_ formulas", "From", "To")
+    for r, name in enumerate(heads, FIRST - 4):
         ws.write_string(r, 0, name, st.header if r == FIRST - 4 else st.bold)
     for i, m in enumerate(HEADLINE):
-        ws.write_string(FIRST + i, 0, m)
+        ws.write_string(FIRST + i, 0, measure_label(m))
     co = FIRST + len(HEADLINE) + 1
     ws.write_string(co, 0, "Co-financing", st.bold)
     for j, p in enumerate(periods, 1):
@@ -77,7 +81,7 @@ def write_summary(wb: Workbook, fig: Figures, periods: Sequence[Period], st: Sty
             formula = measure_formula(None, m, p, "", _bounds(j))
             ws.write_formula(FIRST + i, j, formula, st.number(m in MONEY), fig.total(p, m))
         _cofinancing(ws, fig, p, (co + 1, j), st)
-    ws.set_column(0, 0, 48)
+    ws.set_column(0, 0, TOP_NAME_WIDTH)
     ws.set_column(1, len(periods), 16)
     ws.set_row(FIRST - 4, 30)
     row = co + 6
@@ -115,14 +119,17 @@ def _top_partners(ws: Worksheet, fig: Figures, p: Period, row: int, st: Styles) 
     """The top partners of a period (RM_TOP): name, USD, amount as signed. Returns the
     next free row."""
     ws.write_string(row, 0, f"Top partners, {period_label(p)}", st.bold)
-    for c, h in enumerate(("partner", "USD", "signed")):
+    for c, h in enumerate(("Partner", "USD", "As signed")):
         ws.write_string(row + 1, c, h, (st.header, st.header_right, st.header_indent)[c])
     try:
         top = fig.top(TOP_N, p)
     except QueryError:
         top = []
     for i, t in enumerate(top, row + 2):
-        text(ws, i, 0, t.partner)
+        text(ws, i, 0, t.partner, st.wrap)
+        lines = -(-len(t.partner) // int(TOP_NAME_WIDTH * 1.15))
+        if lines > 1:
+            ws.set_row(i, 15 * lines)
         ws.write_number(i, 1, t.value, st.money)
         text(ws, i, 2, t.signed, st.text)
     return row + 2 + len(top)
@@ -140,9 +147,10 @@ def _cofinancing_pies(
             f"Co-financing arrangements, {period_label(p)}",
             [ws.name, r, 0, r + 1, 0],
             [ws.name, r, j, r + 1, j],
-            2,
+            list(fig.cofinancing(p).shares),
+            min_labelled=0.0,  # two slices cannot crowd each other
         )
-        chart.set_size({"width": 420, "height": 260})
+        chart.set_size({"width": 460, "height": 280})
         ws.insert_chart(1 + (j - 1) * 14, col, chart, {"x_offset": 10})
 
 
@@ -164,15 +172,16 @@ def write_compare(
     page_setup(ws)
     ws.write_string(0, 0, "The same months of two years", st.title)
     ws.set_column(0, 0, 20)
-    ws.set_column(1, 3, 15)
+    ws.set_column(1, 1, 15, None, {"hidden": True})  # the measure's code, for formulas
+    ws.set_column(2, 3, 15)
     row = 2
     for pair in pairs:
         names = (period_label(pair[0]), period_label(pair[1]))
         ws.write_string(row, 0, f"{names[0]} and {names[1]}", st.bold)
-        ws.write_string(row + 1, 0, "figure", st.header)
-        ws.write_string(row + 1, 1, "measure", st.header)
-        ws.write_string(row + 2, 0, "from", st.bold)
-        ws.write_string(row + 3, 0, "to", st.bold)
+        ws.write_string(row + 1, 0, "", st.header)
+        ws.write_string(row + 1, 1, "Measure", st.header)
+        ws.write_string(row + 2, 0, "From", st.bold)
+        ws.write_string(row + 3, 0, "To", st.bold)
         rows = {}
         for c, p in enumerate(pair, 2):
             ws.write_string(row + 1, c, period_label(p), st.header)

@@ -11,7 +11,7 @@ Shape::
           - {label: "Funds (USD)", formula: '=RM_TOTAL({period})', format: money}
 
 ``{period}`` in a formula becomes the period as a cell passes it (``2022`` or
-``"2023-01..2023-04"``), in a label its readable name (``Jan–Apr 2023``); ``{bucket}``
+``"2023-01..2023-04"``), in a label its readable name (``2023 to 30 Apr``); ``{bucket}``
 becomes the bucket's label (quoted in a formula). A per-period label without
 ``{period}`` gets ``, <period>`` appended; a per-bucket label without ``{bucket}`` gets
 ``<bucket>: `` in front. Keys starting with ``x_`` are ignored, as in the ledger.
@@ -40,8 +40,9 @@ from rmxl.query.functions import FUNCTIONS
 from rmxl.query.names import closest, dimension, measure
 from rmxl.query.periods import Period, parse_period
 from rmxl.read.files import LMap, LSeq, decode, parse_text, read_raw
+from rmxl.render.labels import period_label
 from rmxl.render.workbook.meta import period_arg
-from rmxl.render.workbook.style import period_label, quote
+from rmxl.render.workbook.style import quote
 
 FORMATS = ("money", "count", "percent", "text", "table")
 """Cell formats: USD ``#,##0``, count ``#,##0``, share ``0.0%``, text as is, and a table

@@ -67,6 +67,8 @@ def write_analysis(
     ws.set_column(2, 2, 14)
     if blocks:
         ws.set_column(TABLES_COL, TABLES_COL + BLOCK_WIDTH * blocks, 16)
+    # the used cells only: a long note's overflow printed a page of its own
+    ws.print_area(0, 0, ws.dim_rowmax or 0, ws.dim_colmax or 2)
 
 
 def _head(ws: Worksheet, template: Template, st: Styles) -> None:

@@ -251,7 +251,8 @@ def _widths(ws: Worksheet, heads: list[str], rows: tuple[Any, ...], first_value:
     ws.set_column(0, 0, min(LABEL_WIDTH, max([14, *(len(b.label) + 2 for b in rows)])))
     ws.set_column(1, first_value - 1, 12, None, {"hidden": True})
     for c in range(first_value, len(heads)):
-        ws.set_column(c, c, max([11, *(len(w) + 3 for w in heads[c].split())]))
+        words = heads[c].split()
+        ws.set_column(c, c, max([12, len(heads[c]) / 3 + 5, *(len(w) + 4 for w in words)]))
 
 
 def _measure_cells(

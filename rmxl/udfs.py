@@ -9,9 +9,11 @@ compiled ledger and exact arguments, so recalculating a sheet costs dictionary l
 
 Arguments arrive as Excel sends them (``2022.0``, ``None`` for an omitted argument, a
 one-cell range as its value, a date cell as a ``datetime``, text with stray spaces or
-another case; a cell holding an Excel error arrives as its text, e.g. ``"#N/A"``).
+another case). Every argument is declared ``err_to_str``, so a cell holding an Excel
+error arrives as its text (``"#N/A"``) and is answered as an error, never read as empty.
 Nothing raises into Excel: every problem comes back as a one-line message in the cell
-(classic xlwings would show the whole traceback) — see docs/excel.md for the list.
+(classic xlwings would show the whole traceback), every text at most 255 characters —
+see docs/spreadsheets.md for the list.
 
 The parameters carry no type hints on purpose: xlwings would take them as converters.
 ``caller`` is xlwings' reserved argument (the calling cell); Excel never shows it.
@@ -100,8 +102,9 @@ def _book_path(caller: Any) -> str | None:
 
 # -- the answers -------------------------------------------------------------------------
 def one_line(text: str) -> str:
-    """``text`` with every run of whitespace (newlines too) made one space."""
-    return " ".join(text.split())
+    """``text`` with every run of whitespace (newlines too) made one space, at most
+    255 characters (:func:`rmxl.query.functions.clip`)."""
+    return functions.clip(" ".join(text.split()))
 
 
 def invalid(s: Session) -> str:
@@ -129,9 +132,9 @@ def answer(name: str, compute: Callable[..., Any], args: tuple[Any, ...], caller
             key, hit = None, _MISS
         if hit is _MISS:
             try:
-                hit = compute(s.figures, *args)
+                hit = functions.cell_safe(compute(s.figures, *args))
             except QueryError as e:
-                hit = one_line(str(e))
+                hit = functions.message(e)
             if key is not None:
                 if len(s.memo) >= MEMO_LIMIT:
                     s.memo.clear()
@@ -151,10 +154,10 @@ def wizard(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("dimension", doc=f"How to split: {DIMENSION}")
-@xw.arg("bucket", doc=BUCKET)
-@xw.arg("period", doc=f"Signed in: {PERIOD}")
-@xw.arg("measure", doc=MEASURE)
+@xw.arg("dimension", err_to_str=True, doc=f"How to split: {DIMENSION}")
+@xw.arg("bucket", err_to_str=True, doc=BUCKET)
+@xw.arg("period", err_to_str=True, doc=f"Signed in: {PERIOD}")
+@xw.arg("measure", err_to_str=True, doc=MEASURE)
 @wizard
 def RM_SHARE(dimension, bucket, period, measure=None, caller=None):
     """The bucket's share of the period's total for the measure: a fraction 0-1 (format
@@ -163,10 +166,10 @@ def RM_SHARE(dimension, bucket, period, measure=None, caller=None):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("period", doc=f"Signed in: {PERIOD}")
-@xw.arg("measure", doc=MEASURE)
-@xw.arg("dimension", doc=f"Optional, with bucket: {DIMENSION}")
-@xw.arg("bucket", doc=f"Optional, with dimension. {BUCKET}")
+@xw.arg("period", err_to_str=True, doc=f"Signed in: {PERIOD}")
+@xw.arg("measure", err_to_str=True, doc=MEASURE)
+@xw.arg("dimension", err_to_str=True, doc=f"Optional, with bucket: {DIMENSION}")
+@xw.arg("bucket", err_to_str=True, doc=f"Optional, with dimension. {BUCKET}")
 @wizard
 def RM_TOTAL(period, measure=None, dimension=None, bucket=None, caller=None):
     """The period's total for the measure (USD for funds, else a count); with a dimension
@@ -176,9 +179,9 @@ def RM_TOTAL(period, measure=None, dimension=None, bucket=None, caller=None):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("dimension", doc=f"How to split: {DIMENSION}")
-@xw.arg("period", doc=f"Signed in: {PERIOD}")
-@xw.arg("measure", doc=MEASURE)
+@xw.arg("dimension", err_to_str=True, doc=f"How to split: {DIMENSION}")
+@xw.arg("period", err_to_str=True, doc=f"Signed in: {PERIOD}")
+@xw.arg("measure", err_to_str=True, doc=MEASURE)
 @xw.ret(**TABLE)
 @wizard
 def RM_BREAKDOWN(dimension, period, measure=None, caller=None):
@@ -188,9 +191,9 @@ def RM_BREAKDOWN(dimension, period, measure=None, caller=None):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("n", doc="How many partners, a whole number: 3")
-@xw.arg("period", doc=f"Signed in: {PERIOD}")
-@xw.arg("measure", doc=MEASURE)
+@xw.arg("n", err_to_str=True, doc="How many partners, a whole number: 3")
+@xw.arg("period", err_to_str=True, doc=f"Signed in: {PERIOD}")
+@xw.arg("measure", err_to_str=True, doc=MEASURE)
 @xw.ret(**TABLE)
 @wizard
 def RM_TOP(n, period, measure=None, caller=None):
@@ -200,7 +203,9 @@ def RM_TOP(n, period, measure=None, caller=None):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("field", doc="Optional: ledger, commit, agreements or modified; omitted = all")
+@xw.arg(
+    "field", err_to_str=True, doc="Optional: ledger, commit, agreements or modified; omitted = all"
+)
 @xw.ret(**TABLE)
 @wizard
 def RM_INFO(field=None, caller=None):
@@ -210,17 +215,17 @@ def RM_INFO(field=None, caller=None):
     try:
         s = SESSIONS.get(ledger_root(caller))
         if s.figures is not None:
-            return functions.rm_info(s.figures, field)
+            return functions.cell_safe(functions.rm_info(s.figures, field))
         message = invalid(s)
         rows = [
             ["ledger", str(s.root.resolve())],
             ["commit", functions.git_commit(s.root)],
             ["error", message],
         ]
-        name = scalar(field)
+        name = scalar(field, "field")
         if name is None:
-            return [["field", "value"], *rows]
-        return dict(rows).get(str(name).strip().lower(), message)
+            return functions.cell_safe([["field", "value"], *rows])
+        return functions.clip(dict(rows).get(str(name).strip().lower(), message))
     except QueryError as e:
         return one_line(str(e))
     except Exception as e:
@@ -228,10 +233,10 @@ def RM_INFO(field=None, caller=None):
 
 
 @xw.func(category=CATEGORY, call_in_wizard=False)  # the wizard's preview would draw
-@xw.arg("dimension", doc=f"How to split: {DIMENSION}")
-@xw.arg("period", doc=f"Signed in: {PERIOD}")
-@xw.arg("measure", doc=MEASURE)
-@xw.arg("kind", doc="Optional: bar (default, the values) or pie (the shares)")
+@xw.arg("dimension", err_to_str=True, doc=f"How to split: {DIMENSION}")
+@xw.arg("period", err_to_str=True, doc=f"Signed in: {PERIOD}")
+@xw.arg("measure", err_to_str=True, doc=MEASURE)
+@xw.arg("kind", err_to_str=True, doc="Optional: bar (default, the values) or pie (the shares)")
 @wizard
 def RM_CHART(dimension, period, measure=None, kind=None, caller=None):
     """Draws the breakdown as a picture next to this cell (recalculating replaces it)

@@ -38,7 +38,7 @@ def test_eval_many_expressions_and_tables() -> None:
 
 def test_eval_error_goes_to_stderr_with_exit_1() -> None:
     code, out, err = run("eval", "--ledger", str(DEMO), 'RM_SHARE("region","Afirca",2022)')
-    assert code == 1 and out == ""
+    assert code == 1 and out == "#ERROR\n"  # one line per expression (issue 10)
     assert "did you mean 'Africa'?" in err and "Traceback" not in err
 
 

@@ -112,8 +112,9 @@ def test_function_wizard_texts(windows_udfs: Any) -> None:
         for a in shown:  # xlwings' default is "Positional argument N": ours explains
             assert not a["doc"].startswith("Positional argument"), (name, a["name"])
             assert len(a["doc"]) <= 255
-            # no converter: Excel's 2021.6 must reach us, not be rounded to 2022
-            assert a["options"] == {}, (name, a["name"])
+            # no converter: Excel's 2021.6 must reach us, not be rounded to 2022; and an
+            # error cell arrives as its text (#N/A), not as empty (issue 12, spec §6)
+            assert a["options"] == {"err_to_str": True}, (name, a["name"])
         description = meta["ret"]["doc"]
         assert name in description and len(description) <= 255 and "\n" not in description
 

@@ -20,7 +20,8 @@ def eval_(ledger: Path | None, expressions: tuple[str, ...]) -> None:
     """Evaluate RM_ functions written as in an Excel cell, one result per line.
 
     Example: rmxl eval 'RM_SHARE("region","Africa",2022)'. A number prints in full
-    precision, text as is, a table as tab-separated rows."""
+    precision, text as is, a table as tab-separated rows. An expression that fails prints
+    #ERROR in its place (its message on standard error) and the exit status is 1."""
     from rmxl.query.expr import parse
     from rmxl.query.functions import call
 
@@ -32,12 +33,20 @@ def eval_(ledger: Path | None, expressions: tuple[str, ...]) -> None:
             name, args = parse(text)
             click.echo(_show(call(fig, name, args)))
         except QueryError as e:
-            click.echo(f"{text.strip()}: {e}", err=True)
+            click.echo(ERROR_MARK)
+            click.echo(f"{text.strip()[:200]}: {e}", err=True)
             failed = True
     sys.exit(1 if failed else 0)
 
 
+ERROR_MARK = "#ERROR"
+"""What ``rmxl eval`` prints on standard output for an expression that fails, so each
+expression keeps its line."""
+
+
 def _show(value: Any) -> str:
+    if value is None:
+        return ""
     if isinstance(value, list):
         return "\n".join("\t".join(_show(c) for c in row) for row in value)
     if isinstance(value, float | int) and not isinstance(value, bool):

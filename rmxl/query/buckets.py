@@ -19,7 +19,7 @@ from typing import Any
 
 from rmxl.diagnostics import QueryError
 from rmxl.model import MULTI, NONE, Taxonomy
-from rmxl.query.names import closest
+from rmxl.query.names import closest, nearest, preview
 from rmxl.query.periods import Period
 from rmxl.validate import iso
 
@@ -108,10 +108,15 @@ class Index:
                 f"'{name}' is ambiguous in {dim}: write one of {', '.join(names)}",
             )
         labels = [b.label for b in self.candidates]
-        shown = ", ".join(labels[:6]) + (", …" if len(labels) > 6 else "")
-        hint = closest(str(name).strip(), labels + [b.code for b in self.candidates])
+        text = str(name).strip() if isinstance(name, str | int) else ""
+        hint = closest(text, labels + [b.code for b in self.candidates])
+        if dim in ("partner", "country", "currency"):  # long lists: the nearest names only
+            near = nearest(text, labels, 3, cutoff=0.3)
+            shown = f"closest: {'; '.join(near)}" if near else f"none of {len(labels)} is close"
+        else:
+            shown = ", ".join(labels[:6]) + (", …" if len(labels) > 6 else "")
         raise QueryError(
-            "unknown-bucket", f"unknown {dim.replace('_', ' ')} '{name}'{hint} ({shown})"
+            "unknown-bucket", f"unknown {dim.replace('_', ' ')} {preview(name)}{hint} ({shown})"
         )
 
 

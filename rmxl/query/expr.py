@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from rmxl.diagnostics import QueryError
+from rmxl.query.names import preview
 
 _TOKEN = re.compile(
     r'\s*(?:(?P<str>"(?:[^"]|"")*")|(?P<num>[-+]?(?:\d+\.?\d*|\.\d+)'
@@ -37,13 +38,13 @@ def parse(text: str) -> tuple[str, list[Any]]:
         if kind == "str":
             value = value[1:-1].replace('""', '"')
         elif kind == "num":
-            value = float(value) if any(c in value for c in ".eE") else int(value)
+            value = _number(text, src, m.start(kind), value)
         tokens.append((kind, value, m.start(kind)))
         pos = m.end()
     if len(tokens) < 3 or tokens[0][0] != "name" or tokens[1][1] != "(" or tokens[-1][1] != ")":
         raise QueryError(
             "bad-expression",
-            f'cannot read {text.strip()!r}: write e.g. RM_SHARE("region","Africa",2022)',
+            f'cannot read {preview(text.strip())}: write e.g. RM_SHARE("region","Africa",2022)',
         )
     args: list[Any] = []
     current: Any = None
@@ -67,6 +68,21 @@ def parse(text: str) -> tuple[str, list[Any]]:
     return tokens[0][1], args
 
 
+MAX_DIGITS = 30
+"""A number written with more characters than this is refused (no figure needs them)."""
+
+
+def _number(text: str, src: str, at: int, token: str) -> int | float:
+    """A number token as Python reads it; a huge one (``1e400``, 5,000 digits) is a
+    ``bad-expression`` error, never an overflow."""
+    if len(token) > MAX_DIGITS:
+        raise _bad(text, src, at, f"the number {token[:12]}… is too long")
+    value = float(token) if any(c in token for c in ".eE") else int(token)
+    if value in (float("inf"), float("-inf")):
+        raise _bad(text, src, at, f"the number {token} is too large")
+    return value
+
+
 def _unexpected(char: str) -> str:
     """Why a character cannot start a token, with the fix for the usual slips."""
     if char == ";":
@@ -79,4 +95,5 @@ def _unexpected(char: str) -> str:
 
 
 def _bad(text: str, src: str, at: int, why: str) -> QueryError:
-    return QueryError("bad-expression", f"cannot read {text.strip()!r} at column {at + 1}: {why}")
+    shown = preview(text.strip())
+    return QueryError("bad-expression", f"cannot read {shown} at column {at + 1}: {why}")

@@ -27,7 +27,7 @@ from rmxl.compile import Compiled
 from rmxl.diagnostics import QueryError
 from rmxl.query.buckets import Bucket, Index, label_of, taxonomy_buckets
 from rmxl.query.money_words import signed_amounts
-from rmxl.query.names import DIMENSIONS, MONEY, dimension, measure
+from rmxl.query.names import DIMENSIONS, MONEY, dimension, measure, preview
 from rmxl.query.periods import Period, parse_period
 
 Number = int | float
@@ -180,13 +180,7 @@ class Figures:
 
     def _breakdown(self, d: str, p: Period, m: str) -> Breakdown:
         level = DIMENSIONS[d]
-        if m == "itu_funds" and level == "partner":
-            raise QueryError(
-                "itu-not-partner",
-                f"itu_funds cannot be split by {d}: ITU is no "
-                "partner (use funds or partner_funds, or an agreement-level "
-                "dimension: region, priority)",
-            )
+        _check_level(d, m)
         sel = self.select(p)
         if sel.agreements.empty:
             raise QueryError("empty-period", f"no agreements were signed in {p}")
@@ -207,8 +201,15 @@ class Figures:
         self, dimension_name: Any, bucket: Any, period: Any, measure_name: Any = None
     ) -> Number:
         """One bucket's value (USD or a count); 0 for a valid bucket absent from the
-        period. Raises QueryError for an unknown bucket."""
-        bd, b = self._find(dimension_name, bucket, period, measure_name)
+        period, and for any valid bucket of an empty period (spec §6). Raises QueryError
+        for an unknown bucket."""
+        p = parse_period(period)
+        if self.select(p).agreements.empty:
+            d, m = dimension(dimension_name), measure(measure_name)
+            _check_level(d, m)
+            self._index(d, p).resolve(bucket)
+            return 0.0 if m in MONEY else 0
+        bd, b = self._find(dimension_name, bucket, p, measure_name)
         return bd.value_of(b.key)
 
     def share(
@@ -227,18 +228,20 @@ class Figures:
         self, dimension_name: Any, bucket: Any, period: Any, measure_name: Any
     ) -> tuple[Breakdown, Bucket]:
         bd = self.breakdown(dimension_name, period, measure_name)
+        return bd, self._index(bd.dimension, bd.period).resolve(bucket)
+
+    def _index(self, d: str, period: Period) -> Index:
+        """The bucket names of dimension ``d`` in ``period`` (cached per set of plans)."""
         plans = tuple(
             p.code
             for p in self.taxonomy.action_plans
-            if p.start <= bd.period.end and (p.end is None or p.end >= bd.period.start)
+            if p.start <= period.end and (p.end is None or p.end >= period.start)
         )
-        key = (bd.dimension, plans if bd.dimension == "priority" else ())
+        key = (d, plans if d == "priority" else ())
         index = self._indexes.get(key)
         if index is None:
-            index = self._indexes[key] = Index(
-                self.taxonomy, bd.dimension, bd.period, self.partner_names
-            )
-        return bd, index.resolve(bucket)
+            index = self._indexes[key] = Index(self.taxonomy, d, period, self.partner_names)
+        return index
 
     # -- co-financing ----------------------------------------------------------------
     def cofinancing(self, period: Any) -> Breakdown:
@@ -261,16 +264,20 @@ class Figures:
 
     # -- top partners ----------------------------------------------------------------
     def top(self, n: Any, period: Any, measure_name: Any = None) -> list[TopRow]:
-        """The ``n`` partners with the largest value, descending, ties by name (spec §5,
-        RM_TOP); money measures list only partners with a contribution."""
+        """The ``n`` partners with the largest value, descending, ties by name (spec §6,
+        RM_TOP): for a money measure the partners with a value above 0; for a count, every
+        partner of the period's agreements, zeros included."""
         count = _count(n)
         bd = self.breakdown("partner", period, measure_name)
-        rows = [
-            (b, v)
-            for b, v in zip(bd.buckets, bd.values, strict=True)
-            if v or bd.measure not in MONEY
-        ][:count]
         sel = self.select(bd.period)
+        if bd.measure in MONEY:
+            rows = [(b, v) for b, v in zip(bd.buckets, bd.values, strict=True) if v]
+        else:
+            ids = sel.parties["partner_id"].unique()
+            names = {k: label_of("partner", k, self.partner_names) for k in ids}
+            keys = sorted(ids, key=lambda k: (-bd.value_of(k), names[k].lower()))
+            rows = [(Bucket(k, str(k), names[k]), bd.value_of(k)) for k in keys]
+        rows = rows[:count]
         con = sel.contributions
         out = []
         for b, v in rows:
@@ -293,20 +300,31 @@ class Figures:
         return out
 
 
+def _check_level(d: str, m: str) -> None:
+    """ITU's co-financing cannot be split by a partner-level dimension (spec §3)."""
+    if m == "itu_funds" and DIMENSIONS[d] == "partner":
+        raise QueryError(
+            "itu-not-partner",
+            f"itu_funds cannot be split by {d}: ITU is no "
+            "partner (use funds or partner_funds, or an agreement-level "
+            "dimension: region, priority)",
+        )
+
+
 def _count(n: Any) -> int:
+    """RM_TOP's ``n``: a whole number from 1 (a larger one than the partners lists all)."""
     if isinstance(n, list | tuple) and len(n) == 1:
         n = n[0]
-    if isinstance(n, str) and n.strip().isdigit():
+    if isinstance(n, str) and n.strip().isascii() and n.strip().isdigit() and len(n) < 20:
         n = int(n.strip())
-    if (
-        isinstance(n, bool)
-        or not isinstance(n, int | float)
-        or n != n
-        or not float(n).is_integer()
-        or n < 1
-    ):
-        raise QueryError("bad-count", f"n must be a whole number of partners, 1 or more, not {n!r}")
-    return int(n)
+    ok = isinstance(n, int | float) and not isinstance(n, bool) and n == n and n >= 1
+    if ok and isinstance(n, float):
+        ok = n != float("inf") and n.is_integer()
+    if not ok:
+        raise QueryError(
+            "bad-count", f"n must be a whole number of partners, 1 or more, not {preview(n)}"
+        )
+    return int(min(n, 10**9))
 
 
 def _grouped(sel: Selection, d: str, m: str) -> pd.Series:

@@ -1,9 +1,12 @@
-"""The RM_ functions of spec §5, shared by the Excel cells (:mod:`rmxl.udfs`) and
-``rmxl eval``. Each is a thin adapter over :class:`~rmxl.query.figures.Figures`: it accepts
-arguments as Excel sends them (``2022.0``, ``None`` for an omitted argument, one-cell
-ranges, padded text) and returns a number, text, or a 2-D list that spills.
+"""The RM_ functions of spec §5, shared by the spreadsheet cells (:mod:`rmxl.udfs` for
+Excel, :mod:`rmxl.calc` for LibreOffice) and ``rmxl eval``. Each is a thin adapter over
+:class:`~rmxl.query.figures.Figures`: it accepts arguments as a spreadsheet sends them
+(``2022.0``, ``None`` for an omitted argument, one-cell ranges, padded text) and returns a
+number, text, or a 2-D list that spills.
 
-Errors are :class:`~rmxl.diagnostics.QueryError`; the adapters turn them into a short message.
+Errors are :class:`~rmxl.diagnostics.QueryError`. :func:`cell_answer` is what a cell
+shows: the answer, or the error's one-line message, every text at most
+:data:`TEXT_LIMIT` characters (spec §6, Functions).
 """
 
 from __future__ import annotations
@@ -16,52 +19,128 @@ from typing import Any
 
 from rmxl.diagnostics import QueryError
 from rmxl.query.figures import Figures, Number
-from rmxl.query.names import MONEY, measure
+from rmxl.query.names import MONEY, closest, measure, preview
 from rmxl.read.files import ledger_paths
 
 Table = list[list[Any]]
 
+TEXT_LIMIT = 255
+"""Most characters of a text a spreadsheet function may return: Excel turns a longer one
+into ``#VALUE!`` for the whole spilled table (xlwings issue #456)."""
 
-def scalar(value: Any) -> Any:
-    """A one-cell range (``[x]`` or ``[[x]]``) → ``x``; blank text → None."""
+ERROR_VALUES = frozenset(
+    [
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#PYTHON!",
+    ]
+)
+"""Excel's error values, as xlwings' ``err_to_str`` passes a cell holding one."""
+
+
+def scalar(value: Any, what: str = "argument") -> Any:
+    """One value from a cell: a one-cell range (``[x]`` or ``[[x]]``) → ``x``; blank text
+    → None. Raises QueryError ``range-argument`` for a range of several cells and
+    ``error-argument`` for a cell holding an Excel error (spec §6: never read as empty)."""
     while isinstance(value, list | tuple) and len(value) == 1:
         value = value[0]
-    if isinstance(value, str) and not value.strip():
-        return None
+    if isinstance(value, list | tuple):
+        cells = sum(len(v) if isinstance(v, list | tuple) else 1 for v in value)
+        raise QueryError(
+            "range-argument", f"{what} is a range of {cells} cells; give one value (one cell)"
+        )
+    if isinstance(value, str):
+        if value.strip().upper() in ERROR_VALUES:
+            raise QueryError(
+                "error-argument", f"{what} is the error {value.strip()} (from its cell)"
+            )
+        if not value.strip():
+            return None
+    if isinstance(value, float) and value != value:
+        raise QueryError("error-argument", f"{what} is not a number (NaN)")
     return value
+
+
+def clip(text: str) -> str:
+    """``text`` shortened to :data:`TEXT_LIMIT` characters, ending in ``…`` if cut."""
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
+
+
+def cell_safe(value: Any) -> Any:
+    """``value`` with every text (a table's cells too) clipped (:func:`clip`)."""
+    if isinstance(value, str):
+        return clip(value)
+    if isinstance(value, list | tuple):
+        return [cell_safe(v) for v in value]
+    return value
+
+
+def message(e: QueryError) -> str:
+    """A QueryError as a cell shows it: one line, at most :data:`TEXT_LIMIT` characters."""
+    return clip(" ".join(str(e).split()))
+
+
+def cell_answer(fig: Figures, name: str, args: list[Any]) -> Any:
+    """What a spreadsheet cell shows for ``name(*args)``: :func:`call`'s answer, or the
+    QueryError's :func:`message`; every text clipped. Raises nothing but bugs."""
+    try:
+        return cell_safe(call(fig, name, list(args)))
+    except QueryError as e:
+        return message(e)
 
 
 def rm_share(
     fig: Figures, dimension: Any, bucket: Any, period: Any, measure_name: Any = None
 ) -> float:
     """The bucket's share of the period's total, a fraction 0–1."""
-    return fig.share(scalar(dimension), scalar(bucket), scalar(period), scalar(measure_name))
+    return fig.share(
+        scalar(dimension, "dimension"),
+        scalar(bucket, "bucket"),
+        scalar(period, "period"),
+        scalar(measure_name, "measure"),
+    )
 
 
 def rm_total(
     fig: Figures, period: Any, measure_name: Any = None, dimension: Any = None, bucket: Any = None
 ) -> Number:
     """The period's total (USD or a count); with a dimension and bucket, that bucket's."""
-    dim, bkt = scalar(dimension), scalar(bucket)
+    dim, bkt = scalar(dimension, "dimension"), scalar(bucket, "bucket")
     if (dim is None) != (bkt is None):
         raise QueryError("bad-argument", "give both a dimension and a bucket, or neither")
-    return fig.total(scalar(period), scalar(measure_name), dim, bkt)
+    return fig.total(scalar(period, "period"), scalar(measure_name, "measure"), dim, bkt)
 
 
 def rm_breakdown(fig: Figures, dimension: Any, period: Any, measure_name: Any = None) -> Table:
-    """Header ``bucket, value, share`` then one row per bucket in row order."""
-    bd = fig.breakdown(scalar(dimension), scalar(period), scalar(measure_name))
+    """Header ``bucket, value, share`` then one row per bucket in row order. A share is
+    None (an empty cell, which arithmetic skips) when the total is 0 (spec §6)."""
+    bd = fig.breakdown(
+        scalar(dimension, "dimension"), scalar(period, "period"), scalar(measure_name, "measure")
+    )
     return [
         ["bucket", "value", "share"],
-        *([label, value, "" if share is None else share] for label, value, share in bd.rows()),
+        *([label, value, share] for label, value, share in bd.rows()),
     ]
 
 
 def rm_top(fig: Figures, n: Any, period: Any, measure_name: Any = None) -> Table:
     """Header ``partner, usd, signed`` (``usd`` is the measure's name for counts), then one
     row per partner by descending value."""
-    m = measure(scalar(measure_name))
-    rows = fig.top(scalar(n), scalar(period), m)
+    m = measure(scalar(measure_name, "measure"))
+    rows = fig.top(scalar(n, "n"), scalar(period, "period"), m)
     head = "usd" if m in MONEY else m
     return [["partner", head, "signed"], *([r.partner, r.value, r.signed] for r in rows)]
 
@@ -112,12 +191,15 @@ def git_commit(root: Path) -> str:
 def rm_info(fig: Figures, field: Any = None) -> Any:
     """One field of :func:`info`, or the whole as a two-column table."""
     data = info(fig)
-    name = scalar(field)
+    name = scalar(field, "field")
     if name is None:
         return [["field", "value"], *([k, v] for k, v in data.items())]
-    key = str(name).strip().lower()
+    key = str(name).strip().lower() if isinstance(name, str) else ""
     if key not in data:
-        raise QueryError("unknown-field", f"unknown field '{name}' ({', '.join(INFO_FIELDS)})")
+        raise QueryError(
+            "unknown-field",
+            f"unknown field {preview(name)} ({', '.join(INFO_FIELDS)})",
+        )
     return data[key]
 
 
@@ -136,11 +218,10 @@ def call(fig: Figures, name: str, args: list[Any]) -> Any:
     given the wrong number of arguments."""
     key = name.strip().upper()
     if key not in FUNCTIONS:
-        from rmxl.query.names import closest
-
         raise QueryError(
             "unknown-function",
-            f"unknown function {name}{closest(key, list(FUNCTIONS))} ({', '.join(FUNCTIONS)})",
+            f"unknown function {preview(name)}{closest(key, list(FUNCTIONS))} "
+            f"({', '.join(FUNCTIONS)})",
         )
     fn, least, most = FUNCTIONS[key]
     while len(args) > least and args[-1] is None:

@@ -1,8 +1,9 @@
 """Dimension and measure names (spec §3), as every face spells them, and their lookup.
 
 Names arrive from Excel and the command line with stray spaces and any case; they are
-normalised (``" Partner Type "`` → ``partner_type``). An unknown name is a
-:class:`~rmxl.diagnostics.QueryError` that lists the accepted names and the closest one.
+normalised (``" Partner Type "`` → ``partner_type``). Anything else — a plural, an
+abbreviation such as ``type`` — is a :class:`~rmxl.diagnostics.QueryError` that lists the
+accepted names and the closest one (spec §6, Names).
 """
 
 from __future__ import annotations
@@ -30,40 +31,53 @@ MEASURES = ("funds", "partner_funds", "itu_funds", "agreements", "funded_agreeme
 
 MONEY = frozenset({"funds", "partner_funds", "itu_funds"})
 
-_ALIASES = {
-    "regions": "region",
-    "priorities": "priority",
-    "thematic_priority": "priority",
-    "partner_types": "partner_type",
-    "type": "partner_type",
-    "membership_category": "membership",
-    "countries": "country",
-    "currencies": "currency",
-}
-
 
 def _norm(value: Any) -> str:
     return " ".join(str(value).split()).lower().replace(" ", "_").replace("-", "_")
 
 
 def closest(value: str, options: list[str]) -> str:
-    """``" — did you mean 'x'?"`` or ``""``."""
-    hit = difflib.get_close_matches(value.lower(), [o.lower() for o in options], n=1, cutoff=0.6)
-    if not hit:
-        return ""
-    original = next(o for o in options if o.lower() == hit[0])
-    return f" — did you mean '{original}'?"
+    """``" — did you mean 'x'?"`` or ``""``: the most similar option (difflib), else the
+    only option that contains ``value`` or is contained in it (``type`` → ``partner_type``)."""
+    hits = nearest(value, options, 1)
+    return f" — did you mean '{hits[0]}'?" if hits else ""
+
+
+def nearest(value: str, options: list[str], n: int, cutoff: float = 0.6) -> list[str]:
+    """Up to ``n`` options closest to ``value`` (case-blind, difflib ratio at least
+    ``cutoff``), most similar first."""
+    low: dict[str, str] = {}
+    for o in options:
+        low.setdefault(o.lower(), o)
+    key = value.lower()[:200]
+    hits = difflib.get_close_matches(key, list(low), n=n, cutoff=cutoff)
+    stems = {key, key.removesuffix("s")}
+    if not hits and len(key) >= 3:
+        parts = [o for o in low if any(k in o for k in stems) or (len(o) >= 3 and o in key)]
+        hits = parts[:n] if len(parts) <= n else []
+    return [low[h] for h in hits]
+
+
+def preview(value: Any, limit: int = 60) -> str:
+    """``value`` as a message shows it: text in quotes, at most ``limit`` characters."""
+    try:
+        text = value if isinstance(value, str) else repr(value)
+    except ValueError:  # an int too long to print (Python's 4,300-digit limit)
+        text = "a number too large to show"
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return f"'{text}'" if isinstance(value, str) else text
 
 
 def dimension(value: Any) -> str:
     """The canonical dimension name; raises QueryError ``unknown-dimension``."""
     name = _norm(value) if value is not None else ""
-    name = _ALIASES.get(name, name)
     if name in DIMENSIONS:
         return name
     opts = list(DIMENSIONS)
     raise QueryError(
-        "unknown-dimension", f"unknown dimension '{value}'{closest(name, opts)} ({', '.join(opts)})"
+        "unknown-dimension",
+        f"unknown dimension {preview(value)}{closest(name, opts)} ({', '.join(opts)})",
     )
 
 
@@ -76,5 +90,6 @@ def measure(value: Any) -> str:
         return name
     opts = list(MEASURES)
     raise QueryError(
-        "unknown-measure", f"unknown measure '{value}'{closest(name, opts)} ({', '.join(opts)})"
+        "unknown-measure",
+        f"unknown measure {preview(value)}{closest(name, opts)} ({', '.join(opts)})",
     )

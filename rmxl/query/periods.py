@@ -2,8 +2,10 @@
 
 Accepted forms, in every interface (CLI, Python, Excel): a year (``2022``, ``2022.0``,
 ``"2022"``), a month (``2023-04``), a quarter (``2023Q1``, ``2023-Q1``), a half-year
-(``2023H1``), a day (``2023-04-30``, or an Excel date cell), and a range ``A..B`` whose
-ends take any of those forms at their own granularity. Both ends are inclusive.
+(``2023H1``, ``2023-H1``), a day (``2023-04-30``, an Excel date cell, or an Excel date
+serial such as ``45000``), and a range ``A..B`` whose ends take any of those forms at
+their own granularity. Both ends are inclusive. Digits are ASCII; ``2023-1`` and
+``２０２３`` are errors (spec §6, Periods).
 """
 
 from __future__ import annotations
@@ -16,16 +18,22 @@ from functools import lru_cache
 from typing import Any
 
 from rmxl.diagnostics import QueryError
+from rmxl.query.names import preview
 
 ACCEPTED = "2022, 2023-04, 2023Q1, 2023-Q1, 2023H1, 2023-04-30, 2023-01..2023-04 or an Excel date"
 
 _ONE = re.compile(
-    r"^(?P<y>\d{4})(?:\.0+)?$"
-    r"|^(?P<my>\d{4})-(?P<m>\d{1,2})$"
-    r"|^(?P<qy>\d{4})-?[Qq](?P<q>[1-4])$"
-    r"|^(?P<hy>\d{4})-?[Hh](?P<h>[12])$"
-    r"|^(?P<dy>\d{4})-(?P<dm>\d{1,2})-(?P<dd>\d{1,2})$"
+    r"^(?P<y>[0-9]{4})(?:\.0+)?$"
+    r"|^(?P<my>[0-9]{4})-(?P<m>[0-9]{2})$"
+    r"|^(?P<qy>[0-9]{4})-?[Qq](?P<q>[1-4])$"
+    r"|^(?P<hy>[0-9]{4})-?[Hh](?P<h>[12])$"
+    r"|^(?P<dy>[0-9]{4})-(?P<dm>[0-9]{2})-(?P<dd>[0-9]{2})$"
 )
+
+SERIALS = (10_000, 2_958_465)
+"""Whole numbers in this range are Excel date serials (1900 date system): 10000 is
+1927-05-18, 2958465 is 9999-12-31 (spec §6, Periods)."""
+_EPOCH = dt.date(1899, 12, 30)  # serial 0 after Excel's fictitious 1900-02-29
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +54,9 @@ class Period:
 def _bad(value: Any, why: str = "") -> QueryError:
     if value is None:
         return QueryError("bad-period", f"period is missing; use {ACCEPTED}")
-    shown = repr(value) if not isinstance(value, str) else f"'{value}'"
-    return QueryError("bad-period", f"period {shown} {why or 'is not a period'}; use {ACCEPTED}")
+    return QueryError(
+        "bad-period", f"period {preview(value)} {why or 'is not a period'}; use {ACCEPTED}"
+    )
 
 
 def _month_end(y: int, m: int) -> dt.date:
@@ -110,9 +119,26 @@ def parse_period(value: Any) -> Period:
     if isinstance(value, dt.date):
         return Period(value, value, value.isoformat())
     if isinstance(value, int | float):
-        if value != value or not float(value).is_integer() or not 1000 <= value <= 9999:
-            raise _bad(value, "is not a year")
-        return _parse_text(str(int(value)))
+        return _number(value)
     if isinstance(value, str):
+        if len(value) > 100:
+            raise _bad(value)
         return _parse_text(value)
     raise _bad(value)
+
+
+def _number(value: int | float) -> Period:
+    """A whole number: a year (1000–9999) or an Excel date serial (:data:`SERIALS`)."""
+    if isinstance(value, float) and not (value == value and abs(value) < 1e12):
+        raise _bad(value, "is not a year or an Excel date")
+    if isinstance(value, int) and abs(value) >= 10**12:
+        raise _bad(value, "is not a year or an Excel date")
+    if not float(value).is_integer():
+        raise _bad(value, "is not a year")
+    n = int(value)
+    if 1000 <= n <= 9999:
+        return _parse_text(str(n))
+    if SERIALS[0] <= n <= SERIALS[1]:
+        day = _EPOCH + dt.timedelta(days=n)
+        return Period(day, day, day.isoformat())
+    raise _bad(value, "is not a year (1000–9999) or an Excel date (10000–2958465)")

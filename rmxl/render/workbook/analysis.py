@@ -134,6 +134,8 @@ def _spill(ws: Worksheet, fig: Figures, a: Asked, at: tuple[int, int], st: Style
             fmt = st.header if i == 0 else (st.percent if j == 2 and shares else st.money)
             if isinstance(v, str):
                 ws.write_string(r + i, c + j, v, fmt if i == 0 else None)
+            elif v is None:  # a share of a zero total: an empty cell
+                ws.write_blank(r + i, c + j, None, fmt)
             else:
                 ws.write_number(r + i, c + j, v, fmt)
     return len(table)

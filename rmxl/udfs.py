@@ -23,14 +23,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import xlwings as xw
 
 from rmxl.diagnostics import QueryError
-from rmxl.pipeline import load as loader
-from rmxl.pipeline.sessions import MEMO_LIMIT, SESSIONS, Session
+from rmxl.pipeline.sessions import SESSIONS, ask, invalid, ledger_for
 from rmxl.query import functions
 from rmxl.query.functions import scalar
 from rmxl.query.names import MONEY, closest
@@ -59,34 +57,12 @@ KINDS: dict[str, Literal["bars", "pie"]] = {"bar": "bars", "pie": "pie"}
 CHART_BARS = 20
 """At most this many bars or slices in an RM_CHART (the largest buckets come first)."""
 
-_MISS = object()
-_NEAREST: dict[str, str] = {}
-
 
 # -- which ledger ------------------------------------------------------------------------
 def ledger_root(caller: Any = None) -> str:
-    """The ledger folder of a call (spec §5 + issue 3): ``$RMXL_LEDGER`` if set; else the
-    nearest ``ledger/`` folder at or above the folder of the calling workbook
-    (``caller.sheet.book.fullname``); else ``./ledger``. The walk up is done once per
-    workbook path and remembered for the life of the process."""
-    env = os.environ.get("RMXL_LEDGER")
-    if env:
-        return env
-    book = _book_path(caller) if caller is not None else None
-    if book is None:
-        return loader.DEFAULT_LEDGER
-    found = _NEAREST.get(book)
-    if found is None:
-        found = _NEAREST[book] = nearest_ledger(Path(book).parent) or loader.DEFAULT_LEDGER
-    return found
-
-
-def nearest_ledger(folder: Path) -> str | None:
-    """``folder/ledger`` or the first ``ledger/`` of its parents, or None."""
-    for d in (folder, *folder.parents):
-        if (d / loader.DEFAULT_LEDGER).is_dir():
-            return str(d / loader.DEFAULT_LEDGER)
-    return None
+    """The ledger folder of a call: :func:`rmxl.pipeline.sessions.ledger_for` the calling
+    workbook (``caller.sheet.book.fullname``)."""
+    return ledger_for(_book_path(caller) if caller is not None else None)
 
 
 def _book_path(caller: Any) -> str | None:
@@ -107,39 +83,16 @@ def one_line(text: str) -> str:
     return functions.clip(" ".join(text.split()))
 
 
-def invalid(s: Session) -> str:
-    """The message of an invalid ledger: its first error, with file:line:col."""
-    return one_line(f"invalid ledger: {s.error} — run rmxl validate --ledger {s.root}")
-
-
 def failure(name: str, e: BaseException) -> str:
     """The message of an unexpected error (a bug): one line, never a traceback."""
     return one_line(f"{name} failed: {type(e).__name__}: {e}")
 
 
-def answer(name: str, compute: Callable[..., Any], args: tuple[Any, ...], caller: Any) -> Any:
-    """``compute(figures, *args)`` for the caller's ledger, memoised on ``(name, args,
-    their types)`` in the ledger's session; a QueryError becomes its one-line message
-    (memoised too). Tables come back as fresh lists."""
+def answer(name: str, args: tuple[Any, ...], caller: Any) -> Any:
+    """What the cell shows for ``name(*args)`` on the caller's ledger
+    (:func:`rmxl.pipeline.sessions.ask`); an unexpected error becomes :func:`failure`."""
     try:
-        s = SESSIONS.get(ledger_root(caller))
-        if s.error is not None:
-            return invalid(s)
-        key: Any = (name, args, tuple(map(type, args)))
-        try:
-            hit = s.memo.get(key, _MISS)
-        except TypeError:  # a multi-cell range: a list, not hashable
-            key, hit = None, _MISS
-        if hit is _MISS:
-            try:
-                hit = functions.cell_safe(compute(s.figures, *args))
-            except QueryError as e:
-                hit = functions.message(e)
-            if key is not None:
-                if len(s.memo) >= MEMO_LIMIT:
-                    s.memo.clear()
-                s.memo[key] = hit
-        return [list(row) for row in hit] if isinstance(hit, list) else hit
+        return ask(ledger_root(caller), name, args)
     except Exception as e:
         return failure(name, e)
 
@@ -162,7 +115,7 @@ def wizard(f: Callable[..., Any]) -> Callable[..., Any]:
 def RM_SHARE(dimension, bucket, period, measure=None, caller=None):
     """The bucket's share of the period's total for the measure: a fraction 0-1 (format
     the cell as %). =RM_SHARE("region","Africa",2022)"""
-    return answer("RM_SHARE", functions.rm_share, (dimension, bucket, period, measure), caller)
+    return answer("RM_SHARE", (dimension, bucket, period, measure), caller)
 
 
 @xw.func(category=CATEGORY)
@@ -175,7 +128,7 @@ def RM_TOTAL(period, measure=None, dimension=None, bucket=None, caller=None):
     """The period's total for the measure (USD for funds, else a count); with a dimension
     and a bucket, that bucket's value. =RM_TOTAL(2022) =RM_TOTAL(2022,"funds","region",
     "Africa")"""
-    return answer("RM_TOTAL", functions.rm_total, (period, measure, dimension, bucket), caller)
+    return answer("RM_TOTAL", (period, measure, dimension, bucket), caller)
 
 
 @xw.func(category=CATEGORY)
@@ -187,7 +140,7 @@ def RM_TOTAL(period, measure=None, dimension=None, bucket=None, caller=None):
 def RM_BREAKDOWN(dimension, period, measure=None, caller=None):
     """A table that spills: header bucket, value, share; one row per bucket in taxonomy
     order (zero ones too, the multi bucket last). =RM_BREAKDOWN("region",2022)"""
-    return answer("RM_BREAKDOWN", functions.rm_breakdown, (dimension, period, measure), caller)
+    return answer("RM_BREAKDOWN", (dimension, period, measure), caller)
 
 
 @xw.func(category=CATEGORY)
@@ -199,7 +152,7 @@ def RM_BREAKDOWN(dimension, period, measure=None, caller=None):
 def RM_TOP(n, period, measure=None, caller=None):
     """A table that spills: header partner, usd, signed; the n partners with the largest
     value, descending; signed is the amount as signed (CHF 2.4 million). =RM_TOP(3,2022)"""
-    return answer("RM_TOP", functions.rm_top, (n, period, measure), caller)
+    return answer("RM_TOP", (n, period, measure), caller)
 
 
 @xw.func(category=CATEGORY)

@@ -232,7 +232,7 @@ def test_an_unexpected_error_is_one_line_too(monkeypatch: pytest.MonkeyPatch) ->
     def broken(*args: Any) -> Any:
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr(functions, "rm_share", broken)
+    monkeypatch.setitem(functions.FUNCTIONS, "RM_SHARE", (broken, 3, 4))
     assert RM_SHARE("region", "Africa", 2022.0) == "RM_SHARE failed: RuntimeError: boom second line"
 
 
@@ -246,7 +246,7 @@ def test_a_repeated_call_is_a_memo_lookup(monkeypatch: pytest.MonkeyPatch) -> No
         calls.append(args[1:])
         return real(*args)
 
-    monkeypatch.setattr(functions, "rm_share", counting)
+    monkeypatch.setitem(functions.FUNCTIONS, "RM_SHARE", (counting, 3, 4))
     for _ in range(3):
         assert RM_SHARE("region", "Africa", 2022.0) == 2_550_000 / 2_650_000
     assert RM_SHARE("region", "Africa", [2022.0]) == 2_550_000 / 2_650_000  # a list: no memo

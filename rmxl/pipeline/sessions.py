@@ -137,4 +137,70 @@ class Sessions:
 
 
 SESSIONS = Sessions()
-"""The process-wide sessions used by :mod:`rmxl.udfs`."""
+"""The process-wide sessions of the spreadsheet functions (:mod:`rmxl.udfs` in Excel,
+:mod:`rmxl.calc.helper` for LibreOffice)."""
+
+_MISS = object()
+_NEAREST: dict[str, str] = {}
+
+
+def ledger_for(book: str | None) -> str:
+    """The ledger folder of a call from a spreadsheet (docs/spreadsheets.md, "Which
+    ledger"; the same rule in Excel and LibreOffice): ``$RMXL_LEDGER`` if set; else the
+    nearest ``ledger/`` folder at or above the folder of ``book`` (the calling
+    workbook's absolute path, None if unknown or unsaved); else ``./ledger``. The walk up
+    is done once per workbook path and remembered for the life of the process."""
+    env = os.environ.get("RMXL_LEDGER")
+    if env:
+        return env
+    if book is None:
+        return loader.DEFAULT_LEDGER
+    found = _NEAREST.get(book)
+    if found is None:
+        found = _NEAREST[book] = nearest_ledger(Path(book).parent) or loader.DEFAULT_LEDGER
+    return found
+
+
+def nearest_ledger(folder: Path) -> str | None:
+    """``folder/ledger`` or the first ``ledger/`` of its parents, or None."""
+    for d in (folder, *folder.parents):
+        if (d / loader.DEFAULT_LEDGER).is_dir():
+            return str(d / loader.DEFAULT_LEDGER)
+    return None
+
+
+def invalid(s: Session) -> str:
+    """A cell's message for an invalid ledger: its first error, with file:line:col."""
+    from rmxl.query.functions import clip
+
+    return clip(
+        " ".join(f"invalid ledger: {s.error} — run rmxl validate --ledger {s.root}".split())
+    )
+
+
+def ask(root: str | os.PathLike[str], name: str, args: tuple[Any, ...]) -> Any:
+    """What a spreadsheet cell shows for ``name(*args)`` on the ledger at ``root``:
+    :func:`rmxl.query.functions.cell_answer` on its fresh figures, or :func:`invalid`.
+    Memoised in the session on ``(name, args, their types)``; tables come back as fresh
+    lists."""
+    from rmxl.query.functions import cell_answer
+
+    s = SESSIONS.get(root)
+    if s.error is not None or s.figures is None:
+        return invalid(s)
+    key: Any = (name, args, tuple(map(type, args)))
+    try:
+        hit = s.memo.get(key, _MISS)
+    except TypeError:  # a multi-cell range: a list, not hashable
+        key, hit = None, _MISS
+    if hit is _MISS:
+        hit = cell_answer(s.figures, name, list(args))
+        if key is not None:
+            if len(s.memo) >= MEMO_LIMIT:
+                s.memo.clear()
+            s.memo[key] = hit
+    return (
+        [list(row) if isinstance(row, list) else row for row in hit]
+        if isinstance(hit, list)
+        else hit
+    )

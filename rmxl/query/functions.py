@@ -224,10 +224,9 @@ def call(fig: Figures, name: str, args: list[Any]) -> Any:
             f"({', '.join(FUNCTIONS)})",
         )
     fn, least, most = FUNCTIONS[key]
-    while len(args) > least and args[-1] is None:
-        args = args[:-1]
-    if not least <= len(args) <= most:
-        raise QueryError(
-            "bad-argument", f"{key} takes {least} to {most} arguments, not {len(args)}"
-        )
-    return fn(fig, *args)
+    given = len(args)
+    while given > least and args[given - 1] is None:  # trailing omitted arguments
+        given -= 1
+    if not least <= given <= most:
+        raise QueryError("bad-argument", f"{key} takes {least} to {most} arguments, not {given}")
+    return fn(fig, *args[:most])

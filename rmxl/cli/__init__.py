@@ -7,6 +7,7 @@ its commands to it.
 """
 
 from rmxl.cli import checks, outputs, records  # noqa: F401  (registers the commands)
+from rmxl.cli import libreoffice as _libreoffice  # noqa: F401  (rmxl libreoffice)
 from rmxl.cli.app import _terminate, main
 
 __all__ = ["_terminate", "main"]

@@ -12,7 +12,8 @@ user's Standard library by ``rmxl libreoffice install``) call :meth:`Functions.c
 Which workbook: the calling document is ``ThisComponent`` when Calc has one. While a
 file loads, it has none: those calls are answered for ``$RMXL_LEDGER`` if set, and the
 document is recalculated once it has loaded (event ``OnLoadFinished``), this time with
-its path, so the ledger rule of docs/spreadsheets.md applies.
+its path, so the ledger rule of docs/spreadsheets.md applies. A recalculation started by
+a script (no ThisComponent) uses the last spreadsheet loaded.
 """
 
 from __future__ import annotations
@@ -98,7 +99,9 @@ def _safe_python() -> str:
 
 
 HELPER = Helper()
-STATE: dict[str, Any] = {"book": None, "pending": False, "listening": False}
+STATE: dict[str, Any] = {"book": None, "last": None, "pending": False, "listening": False}
+"""``book``: the document being recalculated after its load; ``last``: the last
+spreadsheet loaded (for a recalculation started by a script, with no ThisComponent)."""
 
 
 def plain(value: Any) -> Any:
@@ -131,11 +134,14 @@ class Loaded(unohelper.Base, XDocumentEventListener):
     known (while it loaded)."""
 
     def documentEventOccured(self, event: Any) -> None:
-        if event.EventName != "OnLoadFinished" or not STATE["pending"]:
+        if event.EventName != "OnLoadFinished":
             return
         doc = event.Source
         url = url_of(doc)
         if url is None or not hasattr(doc, "calculateAll"):
+            return
+        STATE["last"] = path_of(url)
+        if not STATE["pending"]:
             return
         STATE["pending"], STATE["book"] = False, path_of(url)
         try:
@@ -163,7 +169,8 @@ class Functions(unohelper.Base, XFunctions, XServiceInfo):
         book = path_of(url_of(doc)) if doc is not None else None
         book = book or STATE["book"]
         if book is None:
-            STATE["pending"] = True
+            STATE["pending"] = True  # while a file loads: recalculated when it has
+            book = STATE["last"]
         request = {"fn": name, "args": plain(args), "book": book}
         value = HELPER.ask(request)
         if isinstance(value, list):

@@ -436,7 +436,8 @@ _QUERY_KINDS = [
         "bad-period",
         "Not a period",
         "A period is a year (2022), a month (2023-04), a quarter (2023Q1 or 2023-Q1), a half "
-        "(2023H1), a day (2023-04-30), a range (2023-01..2023-04) or an Excel date.",
+        "(2023H1), a day (2023-04-30), a range (2023-01..2023-04), an Excel date or date "
+        "serial (45000), in ASCII digits (spec §6).",
     ),
     _k(
         "empty-period",
@@ -506,6 +507,18 @@ _QUERY_KINDS = [
         "Wrong arguments",
         "The function was given too few or too many arguments, or an argument it does not "
         "accept (a chart kind other than bar or pie).",
+    ),
+    _k(
+        "error-argument",
+        "Error value as argument",
+        "A cell given as argument holds a spreadsheet error (#N/A, #VALUE!…) or NaN: it is "
+        "answered as an error, never read as an omitted argument (spec §6).",
+    ),
+    _k(
+        "range-argument",
+        "Range where one value is expected",
+        "An argument is a range of several cells where the function takes one value: give "
+        "one cell.",
     ),
     _k(
         "bad-expression",

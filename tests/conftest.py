@@ -181,3 +181,22 @@ def codes(diags: list[Diagnostic], severity: str | None = "error") -> list[tuple
 
 def diagnose(root: Path) -> list[Diagnostic]:
     return check(root)[1]
+
+
+def live_formula(text: str) -> str:
+    """The RM_ formula of an Analysis cell: ``=IF(ISERROR(RM_INFO(..)),stored,F)`` → ``=F``
+    (rmxl.render.workbook.analysis.with_stored); any other text as it is."""
+    prefix = '=IF(ISERROR(RM_INFO("agreements")),'
+    if not isinstance(text, str) or not text.startswith(prefix):
+        return text
+    body, depth, quoted = text[len(prefix) : -1], 0, False
+    for i, ch in enumerate(body):
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in "({":
+            depth += 1
+        elif not quoted and ch in ")}":
+            depth -= 1
+        elif not quoted and ch == "," and depth == 0:
+            return "=" + body[i + 1 :]
+    return text

@@ -3,8 +3,9 @@ recalculates every formula (a profile with OOXMLRecalcMode = 0, "always"; see
 docs/field-notes) and exports each sheet as CSV; every formula cell must equal the value
 rmxl wrote, which test_workbook checks against Figures.
 
-The Analysis sheet is left out: its RM_ functions exist only in Excel with the xlwings
-add-in, so LibreOffice shows #NAME? there. Needs ``soffice`` (Debian
+The Analysis sheet is compared too: this profile has no RM_ add-in, so its cells must
+show the values rmxl build stored, not #NAME? (issue 12; with the rmxl extension they
+compute live: test_libreoffice_functions). Needs ``soffice`` (Debian
 libreoffice-calc-nogui); skipped when it is absent unless RMXL_REQUIRE_SOFFICE=1.
 """
 
@@ -38,7 +39,7 @@ PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 <prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 </oor:items>
 """
-SKIPPED_SHEETS = {"Analysis"}
+SKIPPED_SHEETS: set[str] = set()
 
 
 def recalculated(book: Path, tmp: Path) -> dict[str, list[list[str]]]:

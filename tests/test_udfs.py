@@ -392,7 +392,7 @@ def test_wizard_descriptions_fit_excel() -> None:
 
 @pytest.mark.usefixtures("ledger")
 def test_docs_show_the_messages_the_cells_show() -> None:
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "excel.md").read_text("utf-8")
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "spreadsheets.md").read_text("utf-8")
     for message in (
         RM_SHARE("region", "Afirca", 2022.0),
         RM_SHARE("region", "Africa", "2022x"),

@@ -6,7 +6,7 @@ Excel calls a function once per cell, so a sheet of 1,000 RM_ cells is 1,000 cal
 ledger) and a memo of answers. A call after the first costs dictionary lookups, whatever
 the ledger's size.
 
-Freshness rule (docs/excel.md): at most once every :data:`CHECK_INTERVAL` seconds per
+Freshness rule (docs/spreadsheets.md): at most once every :data:`CHECK_INTERVAL` seconds per
 folder, the folder is listed and every ``*.yaml``/``*.yml`` file below it is ``stat``-ed
 (no file is read). Its *signature* is the sorted list of ``(path, size, mtime in ns,
 inode)``. If the signature differs from the one taken before the last compile — a file

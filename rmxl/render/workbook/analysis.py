@@ -2,17 +2,21 @@
 cells that call the RM_ functions (spec §5, issue 3.7).
 
 Each formula (``=RM_SHARE("region","Africa",2022)``) is written with the value
-:func:`rmxl.query.expr.parse` and :func:`rmxl.query.functions.call` give for it — the code path of
-the xlwings functions and of ``rmxl eval`` — so the numbers show before the add-in
-recalculates; a question the ledger cannot answer shows the message the Excel function
-would return. No figure is computed here.
+:func:`rmxl.query.expr.parse` and :func:`rmxl.query.functions.cell_answer` give for it — the
+code path of the spreadsheet functions and of ``rmxl eval`` — so the numbers show before
+the add-in recalculates; a question the ledger cannot answer shows the message the
+function would return. No figure is computed here.
+
+Where no add-in provides the RM_ functions (Excel without xlwings, LibreOffice without
+the rmxl extension) a recalculation must show those stored values, not ``#NAME?``
+(issue 12): each cell holds ``IF(ISERROR(RM_INFO("agreements")), stored, formula)``
+(:func:`with_stored`), and the sheet's second line says whether its cells are live.
 
 Layout: column A the question, B the formula as text, C the live formula, one heading
 row per section; questions of format ``table`` are dynamic-array formulas
 (``write_dynamic_array_formula``) whose spill range holds the table rmxl computed, in
 blocks to the right from column E: one block per period, then one for the tables asked
-once. LibreOffice has no RM_ functions and shows ``#NAME?`` in these cells after a
-recalculation, so the second-engine test leaves this sheet out.
+once.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from xlsxwriter.worksheet import Worksheet
 from rmxl.diagnostics import QueryError
 from rmxl.query.expr import parse
 from rmxl.query.figures import Figures
-from rmxl.query.functions import call
+from rmxl.query.functions import cell_answer, message
 from rmxl.query.periods import Period
 from rmxl.render.workbook.style import Styles, page_setup, text
 from rmxl.render.workbook.template import Asked, Template, expand, load_template
@@ -36,14 +40,62 @@ TABLES_COL = 4
 BLOCK_WIDTH = 4
 
 
+FORMULA_LIMIT = 8192
+"""Excel's longest formula, in characters: a table too large to store in its formula is
+written without the stored fallback."""
+PROBE = 'ISERROR(RM_INFO("agreements"))'
+"""True where no add-in provides the RM_ functions (the cell would show ``#NAME?``)."""
+STATUS = (
+    f'=IF({PROBE},"No RM_ add-in here: each RM_ cell shows the value rmxl build stored '
+    '(docs/spreadsheets.md).","The RM_ cells are live: computed from the ledger by the '
+    'RM_ add-in.")'
+)
+STORED_NOTE = (
+    "No RM_ add-in here: each RM_ cell shows the value rmxl build stored (docs/spreadsheets.md)."
+)
+
+
 def answer(fig: Figures, formula: str) -> Any:
     """The value of an RM_ formula on ``fig`` (a number, text or a 2-D list), or the
-    one-line message the Excel function would show when the ledger cannot answer it."""
+    one-line message the spreadsheet function would show when the ledger cannot answer
+    it (:func:`rmxl.query.functions.cell_answer`)."""
     try:
         name, args = parse(formula)
-        return call(fig, name, args)
     except QueryError as e:
-        return str(e)
+        return message(e)
+    return cell_answer(fig, name, args)
+
+
+def with_stored(formula: str, value: Any) -> str:
+    """``=IF(ISERROR(RM_INFO("agreements")),<value>,<formula>)``: the live formula where
+    an add-in provides the RM_ functions, else ``value`` (a number, text, None or a
+    table, as an Excel constant). The plain formula if the value cannot be a constant or
+    the result would pass :data:`FORMULA_LIMIT`."""
+    stored = _constant(value)
+    if stored is None:
+        return formula
+    text = f"=IF({PROBE},{stored},{formula.removeprefix('=')})"
+    return text if len(text) <= FORMULA_LIMIT else formula
+
+
+def _constant(value: Any) -> str | None:
+    """``value`` as an Excel constant (``{…;…}`` for a table), or None if it has none."""
+    if isinstance(value, list):
+        rows = [[_constant(c) for c in (row if isinstance(row, list) else [row])] for row in value]
+        if any(c is None or c.startswith("{") for row in rows for c in row):
+            return None
+        return "{" + ";".join(",".join(row) for row in rows) + "}"  # type: ignore[arg-type]
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return repr(value).removesuffix(".0").upper()
+    if isinstance(value, str):
+        return '"' + value.replace('"', '""') + '"'
+    if value is None:
+        return '""'
+    return None
 
 
 def write_analysis(
@@ -73,14 +125,7 @@ def write_analysis(
 
 def _head(ws: Worksheet, template: Template, st: Styles) -> None:
     ws.write_string(0, 0, "Analysis: rmxl's Excel functions in cells", st.title)
-    ws.write_string(
-        1,
-        0,
-        "The values shown were computed by rmxl when the workbook was built. With the "
-        "xlwings add-in and Import Functions (docs/excel.md), Excel recomputes them from "
-        "the ledger.",
-        st.note,
-    )
+    ws.write_formula(1, 0, STATUS, st.note, STORED_NOTE)
     ws.write_string(2, 0, "Column B shows each formula as text; column C holds it live.", st.note)
     text(ws, 3, 0, f"Questions: {template.name} (docs/workbook.md, The template).", st.note)
     for c, h in enumerate(("Question", "Formula", "Value")):
@@ -99,7 +144,7 @@ def _questions(ws: Worksheet, fig: Figures, asked: list[Asked], st: Styles) -> N
         text(ws, row, 0, a.label)
         ws.write_string(row, 1, a.formula)
         fmt = None if isinstance(value, str) else formats[a.format]
-        ws.write_formula(row, 2, a.formula, fmt, value)
+        ws.write_formula(row, 2, with_stored(a.formula, value), fmt, value)
         row += 1
 
 
@@ -122,10 +167,11 @@ def _spill(ws: Worksheet, fig: Figures, a: Asked, at: tuple[int, int], st: Style
     text(ws, r - 1, c, f"{a.label}: {a.formula}", st.note)
     table = answer(fig, a.formula)
     if not isinstance(table, list):
-        ws.write_formula(r, c, a.formula, None, table)
+        ws.write_formula(r, c, with_stored(a.formula, table), None, table)
         return 1
     last_row, last_col = r + len(table) - 1, c + len(table[0]) - 1
-    ws.write_dynamic_array_formula(r, c, last_row, last_col, a.formula, st.header, table[0][0])
+    formula = with_stored(a.formula, table)
+    ws.write_dynamic_array_formula(r, c, last_row, last_col, formula, st.header, table[0][0])
     shares = parse(a.formula)[0].upper() == "RM_BREAKDOWN"
     for i, row in enumerate(table):
         for j, v in enumerate(row):

@@ -128,7 +128,7 @@ def write_xlwings_conf(wb: Workbook, st: Styles) -> None:
         "xlwings reads its settings from this sheet: keys in column A from A1, values in "
         "column B, down to the first empty row.",
         "UDF Modules names the Python module with the RM_ functions. With the xlwings "
-        "add-in installed, use xlwings > Import Functions (see docs/excel.md).",
+        "add-in installed, use xlwings > Import Functions (see docs/spreadsheets.md).",
         "Other settings (Interpreter_Win, PYTHONPATH, Conda Path…) may be added above the "
         "empty row; absent keys fall back to the add-in's settings.",
     ]

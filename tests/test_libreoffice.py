@@ -42,11 +42,16 @@ PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 SKIPPED_SHEETS: set[str] = set()
 
 
-def recalculated(book: Path, tmp: Path) -> dict[str, list[list[str]]]:
-    """Every sheet of ``book`` as LibreOffice recalculates it: sheet → CSV rows."""
-    profile = tmp / "profile"
-    (profile / "user").mkdir(parents=True, exist_ok=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
+def recalculated(
+    book: Path, tmp: Path, profile: Path | None = None, env: dict[str, str] | None = None
+) -> dict[str, list[list[str]]]:
+    """Every sheet of ``book`` as LibreOffice recalculates it: sheet → CSV rows. A fresh
+    profile in ``tmp`` unless ``profile`` (one that recalculates on load) is given;
+    ``env`` is soffice's environment (default: this process's)."""
+    if profile is None:
+        profile = tmp / "profile"
+        (profile / "user").mkdir(parents=True, exist_ok=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
     out = tmp / "csv"
     subprocess.run(
         [
@@ -61,7 +66,8 @@ def recalculated(book: Path, tmp: Path) -> dict[str, list[list[str]]]:
         ],
         check=True,
         capture_output=True,
-        timeout=180,
+        timeout=300,
+        env=env,
     )
     prefix = f"{book.stem}-"
     return {

@@ -10,7 +10,6 @@ skipped when soffice is absent unless RMXL_REQUIRE_SOFFICE=1.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import os
@@ -23,26 +22,16 @@ from typing import Any
 import openpyxl
 import pytest
 import xlsxwriter
+from test_libreoffice import PROFILE, SOFFICE, recalculated
 
 from rmxl.calc.package import oxt_bytes
 from rmxl.query.functions import FUNCTIONS
 
 from conftest import DEMO, live_formula, run_cli
 
-SOFFICE = shutil.which("soffice")
-if SOFFICE is None and os.environ.get("RMXL_REQUIRE_SOFFICE") != "1":
-    pytest.skip("soffice (LibreOffice) is not installed", allow_module_level=True)
 if not (DEMO / "taxonomy.yaml").is_file():
     pytest.skip("the demo ledger is not there", allow_module_level=True)
 
-CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
-RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry"
- xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load">
-<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
 CHANGED = (
     "{by: gulf-fibre, amount: 40000, currency: USD}",
     "{by: gulf-fibre, amount: 50000, currency: USD}",
@@ -69,7 +58,7 @@ def profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A private LibreOffice profile that recalculates on load, with the extension."""
     root = tmp_path_factory.mktemp("lo") / "profile"
     (root / "user").mkdir(parents=True)
-    (root / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+    (root / "user" / "registrymodifications.xcu").write_text(PROFILE, encoding="utf-8")
     code, out, err = run_cli("libreoffice", "install", "--profile", str(root))
     assert code == 0, err
     assert "installed" in out
@@ -93,36 +82,18 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def recalculate(book: Path, profile: Path, out: Path, **env: str) -> dict[str, list[list[str]]]:
-    """Every sheet of ``book`` as LibreOffice recalculates it (sheet → CSV rows). The
-    ledger is found from the workbook's folder, as a user's would be."""
+def recalculate(book: Path, profile: Path, tmp: Path, **env: str) -> dict[str, list[list[str]]]:
+    """Every sheet of ``book`` as LibreOffice recalculates it with ``profile`` (sheet →
+    CSV rows); the ledger is found from the workbook's folder, as a user's would be. No
+    helper may be left running afterwards."""
     environ = {k: v for k, v in os.environ.items() if k != "RMXL_LEDGER"}
     environ.update(RMXL_HELPER_IDLE="60", **env)
-    subprocess.run(
-        [
-            str(SOFFICE),
-            f"-env:UserInstallation={profile.resolve().as_uri()}",
-            "--headless",
-            "--convert-to",
-            CSV_FILTER,
-            "--outdir",
-            str(out),
-            str(book),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-        env=environ,
-    )
+    sheets = recalculated(book, tmp, profile, environ)
     deadline = time.monotonic() + 10  # the helper stops when LibreOffice closes its pipe
     while helpers() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert helpers() == [], "an rmxl helper was left running"
-    prefix = f"{book.stem}-"
-    return {
-        p.stem.removeprefix(prefix): list(csv.reader(p.open(encoding="utf-8", newline="")))
-        for p in out.glob("*.csv")
-    }
+    return sheets
 
 
 def rm_cells(book: Path) -> list[tuple[int, int, str, int]]:
@@ -188,7 +159,7 @@ def disagreements(repo: Path, sheet: list[list[str]]) -> tuple[int, list[str]]:
 def test_the_analysis_sheet_recalculates_from_the_changed_ledger(
     profile: Path, repo: Path, tmp_path: Path
 ) -> None:
-    sheets = recalculate(repo / "workbook" / "rm.xlsx", profile, tmp_path / "csv")
+    sheets = recalculate(repo / "workbook" / "rm.xlsx", profile, tmp_path)
     analysis = sheets["Analysis"]
     flat = [v for row in analysis for v in row]
     assert not [v for v in flat if v.startswith(("#NAME?", "Err:", "#VALUE!", "rmxl"))]
@@ -212,9 +183,7 @@ def test_libreoffices_python_needs_no_pandas(profile: Path, repo: Path, tmp_path
         "try:\n    import pandas\n    ok = True\nexcept ImportError:\n    ok = False\n"
         f"json.dump({{'pandas': ok, 'python': sys.executable}}, open({str(seen)!r}, 'w'))\n"
     )
-    sheets = recalculate(
-        repo / "workbook" / "rm.xlsx", profile, tmp_path / "csv", PYTHONPATH=str(shadow)
-    )
+    sheets = recalculate(repo / "workbook" / "rm.xlsx", profile, tmp_path, PYTHONPATH=str(shadow))
     assert json.loads(seen.read_text())["pandas"] is False  # LibreOffice's Python ran it
     compared, bad = disagreements(repo, sheets["Analysis"])
     assert bad == [] and compared > 150
@@ -239,7 +208,7 @@ def test_spreadsheet_shaped_arguments_in_calc(profile: Path, repo: Path, tmp_pat
     for i, f in enumerate(formulas):
         ws.write_formula(i, 0, f, None, 0)
     wb.close()
-    rows = recalculate(book, profile, tmp_path / "csv")["S"]
+    rows = recalculate(book, profile, tmp_path)["S"]
     assert [r[0] for r in rows[:4]] == [
         "#N/A",
         "1",

@@ -65,11 +65,12 @@ def oxt_bytes(python: str | None = None) -> bytes:
 
 
 def write_oxt(out: Path, python: str | None = None) -> Path:
-    """Write the extension to ``out`` (atomically). Raises OSError."""
-    from rmxl.render.report.markup import write_atomic
+    """Write the extension to ``out`` (all or nothing, through a link:
+    :func:`rmxl.fileio.write_file`). Raises OSError."""
+    from rmxl.fileio import write_file
 
-    write_atomic(out, oxt_bytes(python))
-    return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return write_file(out, oxt_bytes(python))
 
 
 def find_soffice(given: str | None = None) -> str:

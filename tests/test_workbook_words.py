@@ -99,6 +99,14 @@ def test_every_printed_sheet_repeats_its_header_and_xlwings_conf_is_hidden(
         assert ws.print_title_rows, ws.title
     assert book["By region 2022"].print_title_rows == "$6:$6"  # the header row
     assert book["Agreements"].print_title_rows == "$1:$1"
+    for ws in book.worksheets[:-1]:  # all but the hidden xlwings.conf
+        assert ws.page_setup.orientation == "landscape", ws.title
+    # Analysis at full size (fitted to a page, its text printed at about 4 pt); the wide
+    # Agreements table over several pages across, each led by the agreement column
+    assert not book["Analysis"].sheet_properties.pageSetUpPr.fitToPage
+    assert not book["Agreements"].sheet_properties.pageSetUpPr.fitToPage
+    assert book["Agreements"].print_title_cols == "$A:$A"
+    assert book["Summary"].sheet_properties.pageSetUpPr.fitToPage
 
 
 def test_flags_are_yes_or_no_and_still_filter(demo_book: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rmxl.diagnostics import QueryError
@@ -219,6 +219,9 @@ SCALARS = st.one_of(
 VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=3), max_leaves=6)
 
 
+@example(name="RM_TOP", args=[None, None, 10**4400])  # found by this test: str() overflowed
+@example(name="RM_TOTAL", args=[2022, "funds", "partner", 10**5000])
+@example(name="RM_SHARE", args=[10**4400, "Africa", 2022])
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     name=st.sampled_from([*FUNCTIONS, "rm_total", " RM_TOP ", "RM_NOPE", "x" * 300]),

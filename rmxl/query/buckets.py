@@ -19,7 +19,7 @@ from typing import Any
 
 from rmxl.diagnostics import QueryError
 from rmxl.model import MULTI, NONE, Taxonomy
-from rmxl.query.names import closest, nearest, preview
+from rmxl.query.names import closest, nearest, preview, text_of
 from rmxl.query.periods import Period
 from rmxl.validate import iso
 
@@ -68,7 +68,7 @@ def taxonomy_buckets(tax: Taxonomy, dim: str, period: Period | None) -> list[Buc
 
 
 def _norm(text: Any) -> str:
-    return " ".join(str(text).split()).lower()
+    return " ".join(text_of(text).split()).lower()
 
 
 class Index:
@@ -108,7 +108,7 @@ class Index:
                 f"'{name}' is ambiguous in {dim}: write one of {', '.join(names)}",
             )
         labels = [b.label for b in self.candidates]
-        text = str(name).strip() if isinstance(name, str | int) else ""
+        text = text_of(name).strip() if isinstance(name, str | int) else ""
         hint = closest(text, labels + [b.code for b in self.candidates])
         if dim in ("partner", "country", "currency"):  # long lists: the nearest names only
             near = nearest(text, labels, 3, cutoff=0.3)

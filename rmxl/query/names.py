@@ -32,8 +32,16 @@ MEASURES = ("funds", "partner_funds", "itu_funds", "agreements", "funded_agreeme
 MONEY = frozenset({"funds", "partner_funds", "itu_funds"})
 
 
+def text_of(value: Any) -> str:
+    """``str(value)``, or ``""`` for an int too long to print (Python's 4,300 digits)."""
+    try:
+        return str(value)
+    except ValueError:
+        return ""
+
+
 def _norm(value: Any) -> str:
-    return " ".join(str(value).split()).lower().replace(" ", "_").replace("-", "_")
+    return " ".join(text_of(value).split()).lower().replace(" ", "_").replace("-", "_")
 
 
 def closest(value: str, options: list[str]) -> str:

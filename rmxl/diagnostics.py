@@ -167,6 +167,12 @@ _KINDS = [
         "Taxonomy missing",
         "The ledger needs a taxonomy with regions, partner_types, membership and action_plans.",
     ),
+    _k(
+        "taxonomy-group",
+        "Bad membership group",
+        'A membership group (the report\'s "ITU-D Sector Members (SIO and ROA)") lists two '
+        "or more codes of the membership vocabulary, each in one group at most.",
+    ),
     _k("plan-overlap", "Action plans overlap", "Two action plans are in force on the same day."),
     _k(
         "plan-dates",
@@ -425,6 +431,38 @@ _KINDS = [
         "[...] or {...}, say), move a comment to another record, or change the data. The "
         "diagnostic points at the comment or key concerned; its hint says what to change "
         "by hand.",
+    ),
+    # the report's template (rmxl report --template; docs/report.md, "The template")
+    _k(
+        "report-template-syntax",
+        "Report template: cannot be read",
+        "A figure is {{ RM_…(…) | format }} on one line, a block {% name(args) %} alone on "
+        "its line, a comment {# … #} closed, the title block 'Label: value' lines between "
+        "two '---' lines, a heading '# Title' or '## Title'.",
+    ),
+    _k(
+        "report-template-function",
+        "Report template: not one value of an RM_ function",
+        "A figure calls one of rmxl's functions (RM_SHARE, RM_TOTAL, RM_INFO …) for one "
+        "value; tables are placed with blocks ({% top(3, 2022) %}).",
+    ),
+    _k(
+        "report-template-argument",
+        "Report template: unknown name or period",
+        "A dimension, bucket, measure or period written in a figure or block does not exist "
+        "in the ledger, or a block's period has no agreements.",
+    ),
+    _k(
+        "report-template-format",
+        "Report template: bad format",
+        "A figure's format is count, number, usd, usd_millions, around_usd, percent, "
+        "percent1 or text, and fits the value (a share needs percent or percent1).",
+    ),
+    _k(
+        "report-template-block",
+        "Report template: unknown block",
+        "A block is section, headline, cofinancing, partner_types, membership, top, "
+        "regions, priorities or comparison, with the arguments it takes.",
     ),
 ]
 

@@ -39,11 +39,24 @@ class Code:
 
 
 @dataclass(frozen=True, slots=True)
+class Group:
+    """Codes a report names together: "12% ITU-D Sector Members (7% SIO and 5% ROA)"
+    (docs/ledger-format.md, taxonomy ``groups``)."""
+
+    label: str
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Vocabulary:
-    """An ordered vocabulary (row order of every breakdown) with an optional multi label."""
+    """An ordered vocabulary (row order of every breakdown) with an optional multi label;
+    the membership vocabulary may also carry the report's footnote explaining its codes
+    and its groups (docs/ledger-format.md, taxonomy)."""
 
     values: tuple[Code, ...]
     multi_label: str | None = None
+    footnote: str | None = None
+    groups: tuple[Group, ...] = ()
 
     def codes(self) -> tuple[str, ...]:
         return tuple(c.code for c in self.values)
@@ -66,6 +79,8 @@ class ActionPlan:
     end: dt.date | None
     multi_label: str
     priorities: Vocabulary
+    priorities_term: str = "thematic priorities"
+    """What the plan calls its priorities in a sentence ("ITU-D priorities" for Kigali)."""
 
     def covers(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)

@@ -9,7 +9,7 @@ from matplotlib.text import Annotation
 from rmxl.pipeline.load import figures
 from rmxl.query.figures import Figures
 from rmxl.render.charts import draw, label_text, png
-from rmxl.render.report.content import Chart, Panel, Report, Series, build_report
+from rmxl.render.report.content import Chart, Panel, Report, Series, Table, build_report
 
 from conftest import DEMO
 
@@ -74,7 +74,8 @@ def test_bar_labels_are_the_figures_shares(demo: Figures, seed: Report) -> None:
     expected = [label_text("share", s) for s in demo.breakdown("region", 2022, "agreements").shares]
     assert labels == expected and labels[0] == "12.7%"
     assert funds.texts[0].get_text() == "6.6%"
-    assert funds.get_title() == "Funds signed\n(share of USD 9.67 million)"
+    # the text's rounding ("around USD 9.7 million"), not a second one (issue 11)
+    assert funds.get_title() == "Funds signed\n(share of USD 9.7 million)"
 
 
 def test_comparison_labels_two_decimals(seed: Report) -> None:
@@ -115,3 +116,27 @@ def test_long_labels_wrap() -> None:
     )
     ticks = [t.get_text() for t in draw(c).axes[0].get_yticklabels()]
     assert ticks[0] == "Inclusive & secure\ntelecom/ICTs for\nsustainable development"
+
+
+def test_zero_buckets_left_out_of_bars_kept_in_tables(seed: Report) -> None:
+    """Jan-Apr 2023: no agreement in the Arab States or the CIS (seed §4 chart lists five
+    regions); the table still lists all seven with their zeros."""
+    fig = draw(chart(seed, "2023-01-to-2023-04-regions"))
+    shown = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert shown == ["Africa", "Americas", "Asia-Pacific", "Europe", "Multi-regions"]
+    table = next(
+        b
+        for b in seed.blocks
+        if isinstance(b, Table) and b.headers[0] == "Region" and b.rows[-1][1] == "30"
+    )
+    assert ("Arab States", "0", "0.0%", "0", "0.0%") in table.rows
+
+
+def test_charts_print_at_300_dpi_in_the_documents_font() -> None:
+    from matplotlib import font_manager
+
+    from rmxl.render.charts import DPI, font_family
+
+    assert DPI >= 300
+    installed = any("carlito" in f.lower() for f in font_manager.findSystemFonts())
+    assert font_family() == ("Carlito" if installed else "DejaVu Sans")  # .ci/run installs it

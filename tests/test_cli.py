@@ -61,7 +61,7 @@ def test_ledger_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_report_prints_headline_and_breakdowns() -> None:
     code, out, _ = run("report", "--ledger", str(DEMO), "--period", "2022")
     assert code == 0
-    assert "9,669,771.00" in out and "around USD 9.7 million" in out
+    assert "9,669,771" in out and "around USD 9.7 million" in out
     assert "CHF 2.4 million" in out
 
 

@@ -34,7 +34,7 @@ HEADLINE = (
     "partners, out of which 12 had financial contributions amounting to around USD 5.4 million."
 )
 NUMBERS = ["around USD 5.4 million", "EUR 3 million", "EUR 0.9 million", "USD 0.6 million"]
-NUMBERS += ["Academia (35%)", "3.43", "5.41", "5,406,258.00", "98.4%"]
+NUMBERS += ["Academia (35%)", "3.43", "5.41", "5,406,258", "98.4%"]
 
 
 @pytest.fixture(scope="module")
@@ -93,10 +93,10 @@ def test_markdown_and_html_carry_the_same_numbers(report: Report, pngs: dict[str
     for number in [HEADLINE, *NUMBERS]:
         assert number in md and number in text, number
         assert number in page.replace("&#x27;", "'"), number
-    assert "| European Commission | EUR 3 million | 3,256,000.00 |" in md
+    assert "| European Commission | EUR 3 million | 3,256,000 |" in md
     assert "![Co-financing arrangements (Jan-Apr 2023)](r-cofinancing.png)" in md
     assert page.count('<img src="data:image/png;base64,') == 5
-    assert '<td style="text-align:right">3,256,000.00</td>' in page
+    assert '<td style="text-align:right">3,256,000</td>' in page
 
 
 def test_markdown_without_images_names_the_charts(report: Report) -> None:
@@ -106,8 +106,8 @@ def test_markdown_without_images_names_the_charts(report: Report) -> None:
 
 def test_text_keeps_the_tables(report: Report) -> None:
     text = render_text(report)
-    assert "Partners' component  5,319,658.00  98.4%" in text
     rows = [line.split() for line in text.splitlines()]
+    assert ["Partners'", "component", "5,319,658", "98.4%"] in rows
     assert ["Number", "of", "agreements", "33", "30"] in rows
     assert ["Total", "funds", "(USD", "million)", "3.89", "5.41"] in rows
 

@@ -60,9 +60,22 @@ def _show(value: Any) -> str:
     "--period",
     "periods",
     multiple=True,
-    required=True,
     metavar="P",
-    help="Period, e.g. 2022 or 2023-01..2023-04 (repeatable: one section each).",
+    help="Period, e.g. 2022 or 2023-01..2023-04 (repeatable: one section each); "
+    "required without --template.",
+)
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The whole document from a template (e.g. workbook/report-template.md): standing "
+    "text, RM_ figures and blocks; its blocks name their periods.",
+)
+@click.option(
+    "--reference-doc",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="A .docx whose Word styles, page setup, headers and footers the docx uses.",
 )
 @click.option(
     "--compare",
@@ -87,29 +100,56 @@ def report(
     ledger: Path | None,
     periods: tuple[str, ...],
     compare: str | None,
+    template: Path | None,
+    reference_doc: Path | None,
     fmt: str | None,
     out: Path | None,
 ) -> None:
     """Regenerate the report: headline, partners by type and membership, top three,
-    regions, thematic priorities, co-financing and, with --compare, the comparison.
+    regions, thematic priorities, co-financing and, with --compare, the comparison; with
+    --template, the whole document the template describes.
 
     Every number and label comes from the ledger. docx and html embed the charts; with
-    --out, each chart is also written beside the file as <stem>-<chart>.png."""
-    from rmxl.render.report.content import build_report
+    --out, each chart is also written beside the file as <stem>-<chart>.png. A template
+    with a mistake is reported at file:line:col and nothing is written."""
+    from rmxl.render.diagnostics import summary, text
     from rmxl.render.report.markup import default_out, render, write_report
+    from rmxl.render.report.template import ReportTemplateError
 
+    if template is None and not periods:
+        raise click.UsageError("give --period P (or --template FILE)")
+    if template is not None and (periods or compare):
+        raise click.UsageError("a template names its periods: drop --period and --compare")
     fmt = _report_format(fmt, out)
-    with library_errors(lambda: out):
-        fig = loader.figures(loader.ledger_dir(ledger))
-        doc = build_report(fig, list(periods), compare)
-        if out is None and fmt == "docx":
-            out = default_out(list(periods), fmt)
-        if out is None:
-            click.echo(render(doc, fmt)[0].decode(), nl=False)
-            return
-        written = write_report(doc, fmt, out)
+    try:
+        with library_errors(lambda: out):
+            fig = loader.figures(loader.ledger_dir(ledger))
+            doc = _report_of(fig, template, list(periods), compare)
+            if out is None and fmt == "docx":
+                out = default_out(list(periods), fmt) if periods else Path("report.docx")
+            if out is None:
+                click.echo(render(doc, fmt, reference=reference_doc)[0].decode(), nl=False)
+                return
+            written = write_report(doc, fmt, out, reference=reference_doc)
+    except ReportTemplateError as e:
+        click.echo(text(e.diagnostics), err=True)
+        _fail(f"template is invalid: {summary(e.diagnostics)}; nothing written")
+        return
     charts = f" and {len(written) - 1} chart(s) beside it" if len(written) > 1 else ""
     click.echo(f"wrote {written[0]}{charts}")
+
+
+def _report_of(fig: Any, template: Path | None, periods: list[str], compare: str | None) -> Any:
+    """The report: from the template if given (raises ReportTemplateError), else the
+    periods' sections."""
+    from rmxl.render.report.content import build_report
+
+    if template is None:
+        return build_report(fig, periods, compare)
+    from rmxl.render.report.assemble import build_from_template
+    from rmxl.render.report.template import load_template
+
+    return build_from_template(fig, load_template(template))
 
 
 REPORT_SUFFIXES = {

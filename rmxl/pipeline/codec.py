@@ -47,6 +47,7 @@ CLASSES: Final[dict[str, type]] = {
         Source,
         Diagnostic,
         model.Code,
+        model.Group,
         model.Vocabulary,
         model.ActionPlan,
         model.Taxonomy,

@@ -8,12 +8,17 @@ state) with fixed fonts and no PNG metadata, so the same chart gives the same by
 
 Layout rules, chosen after looking at the rendered charts (docs/report.md): pies show the
 percentage inside wedges of 5% or more and list every drawn wedge with its percentage in
-a legend (small wedges stay readable); zero buckets are not drawn in a pie (they are in
-the report's table); long category labels wrap; bars carry their value at their end.
+a legend (small wedges stay readable); zero wedges are not drawn (they are in the
+report's table, and the report gives bar charts no category that is zero in every
+panel: :mod:`rmxl.render.report.breakdowns`); long
+category labels wrap; bars carry their value at their end. Charts are drawn at 300 dpi
+(print quality) in Carlito, the metric twin of the document's Calibri, when it is
+installed (Debian ``fonts-crosextra-carlito``; .ci/run installs it), else DejaVu Sans.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import textwrap
 from collections.abc import Iterator
@@ -21,6 +26,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import matplotlib
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -29,11 +35,12 @@ from rmxl.query.money_words import percent
 from rmxl.render.palette import colour, text_on
 from rmxl.render.report.content import Chart, Panel, Unit
 
-DPI = 150
+DPI = 300
 WIDTH = 7.5  # inches: a page width of a Word document, margins taken off
 INSIDE = 0.05  # a pie wedge gets its percentage inside from this share on
+DOCUMENT_FONT = "Carlito"
+"""The charts' font: metrically Calibri, the report's font (:mod:`rmxl.render.report.docx`)."""
 RC: Any = {
-    "font.family": "DejaVu Sans",
     "font.size": 10,
     "svg.hashsalt": "rmxl",
     "axes.spines.top": False,
@@ -55,9 +62,20 @@ def _wrap(label: str, width: int = 26) -> str:
     return "\n".join(textwrap.wrap(label, width)) or label
 
 
+@functools.cache
+def font_family() -> str:
+    """:data:`DOCUMENT_FONT` if a file of it is installed (registered with matplotlib,
+    whose font list may predate it), else matplotlib's bundled DejaVu Sans."""
+    for path in font_manager.findSystemFonts(fontext="ttf"):
+        if DOCUMENT_FONT.lower() in path.lower():
+            font_manager.fontManager.addfont(path)
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return DOCUMENT_FONT if DOCUMENT_FONT in names else "DejaVu Sans"
+
+
 @contextmanager
 def _style() -> Iterator[None]:
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context({**RC, "font.family": font_family()}):
         yield
 
 

@@ -30,9 +30,9 @@ WIDTH = 120
 ORDER = {
     "file": SECTIONS,
     "taxonomy": ("regions", "partner_types", "membership", "action_plans"),
-    "vocabulary": ("multi_label", "values"),
+    "vocabulary": ("multi_label", "footnote", "groups", "values"),
     "code": ("code", "label", "iati"),
-    "plan": ("code", "label", "from", "to", "multi_label", "priorities"),
+    "plan": ("code", "label", "from", "to", "multi_label", "priorities_term", "priorities"),
     "partner": (*PARTNER_KEYS, *PARTNER_OPTIONAL),
     "agreement": (*AGREEMENT_KEYS, *AGREEMENT_OPTIONAL),
     "contribution": CONTRIBUTION_KEYS,

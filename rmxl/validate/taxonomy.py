@@ -7,7 +7,7 @@ import itertools
 from typing import Any
 
 from rmxl.diagnostics import Source
-from rmxl.model import ActionPlan, Code, Taxonomy, Vocabulary
+from rmxl.model import ActionPlan, Code, Group, Taxonomy, Vocabulary
 from rmxl.read.files import LMap, LSeq
 from rmxl.validate.checks import Checker
 from rmxl.validate.naming import Names
@@ -25,11 +25,13 @@ def vocabulary(
     iati: bool = False,
     field: str = "values",
     plan_multi: tuple[str, Source] | None = None,
+    report: bool = False,
 ) -> Vocabulary | None:
     """A ``{values: [{code, label}], multi_label?}`` mapping (or ``priorities`` of a plan,
     whose ``multi_label`` is ``plan_multi``). Codes and labels are names of buckets: see
-    :class:`rmxl.validate.naming.Names` (spec §6)."""
-    optional = ("multi_label",) if multi else ()
+    :class:`rmxl.validate.naming.Names` (spec §6). With ``report`` (membership) also
+    ``footnote?`` and ``groups?`` (:func:`groups`)."""
+    optional = (("multi_label",) if multi else ()) + (("footnote", "groups") if report else ())
     m = ck.record(value, src, what, (field,), optional)
     if m is None:
         return None
@@ -60,7 +62,58 @@ def vocabulary(
         names.claim(-1, "multi_label", multi_label, m.val_src("multi_label"))
     elif plan_multi is not None:
         names.claim(-1, "multi_label", *plan_multi)
-    return Vocabulary(tuple(codes), multi_label)
+    if not report:
+        return Vocabulary(tuple(codes), multi_label)
+    note = ck.text(m, "footnote", what, required=False)
+    return Vocabulary(tuple(codes), multi_label, note, groups(ck, m, what, tuple(codes)))
+
+
+def groups(ck: Checker, m: LMap, what: str, codes: tuple[Code, ...]) -> tuple[Group, ...]:
+    """``groups: [{label, codes: [two or more codes of the vocabulary]}]``, each code in
+    one group at most (docs/ledger-format.md, taxonomy); problems are ``taxonomy-group``
+    or ``wrong-type``."""
+    if "groups" not in m:
+        return ()
+    items, known = m["groups"], {c.code for c in codes}
+    if not isinstance(items, LSeq):
+        ck.err("wrong-type", f"{what}: 'groups' must be a list", m.val_src("groups"))
+        return ()
+    out: list[Group] = []
+    grouped: dict[str, Source] = {}
+    for i, item in enumerate(items):
+        one = ck.record(item, items.item_src(i), f"{what} group", ("label", "codes"), ())
+        label = ck.text(one, "label", f"{what} group") if one is not None else None
+        listed = ck.text_list(one, "codes", f"{what} group", True) if one is not None else None
+        if one is None or label is None or listed is None:
+            continue
+        ok = True
+        for code, src in listed:
+            if code not in known:
+                ck.err(
+                    "taxonomy-group",
+                    f"{what}: group {label!r} names unknown code {code!r}",
+                    src,
+                    f"use one of {', '.join(sorted(known))}",
+                )
+                ok = False
+            elif code in grouped:
+                ck.err(
+                    "taxonomy-group",
+                    f"{what}: {code!r} is in two groups (first at {grouped[code]})",
+                    src,
+                )
+                ok = False
+            else:
+                grouped[code] = src
+        if len(listed) < 2:
+            ck.err(
+                "taxonomy-group",
+                f"{what}: group {label!r} needs two or more codes",
+                one.val_src("codes"),
+            )
+        elif ok:
+            out.append(Group(label, tuple(c for c, _ in listed)))
+    return tuple(out)
 
 
 def action_plans(ck: Checker, value: Any, src: Source) -> tuple[ActionPlan, ...]:
@@ -77,13 +130,14 @@ def action_plans(ck: Checker, value: Any, src: Source) -> tuple[ActionPlan, ...]
             value.item_src(i),
             what,
             ("code", "label", "from", "multi_label", "priorities"),
-            ("to",),
+            ("to", "priorities_term"),
         )
         if m is None:
             continue
         code, label = ck.text(m, "code", what), ck.text(m, "label", what)
         start, end = ck.date(m, "from", what), ck.date(m, "to", what)
         multi_label = ck.text(m, "multi_label", what)
+        term = ck.text(m, "priorities_term", what, required=False) or "thematic priorities"
         prios = vocabulary(
             ck,
             _as_values(m.get("priorities")),
@@ -104,7 +158,9 @@ def action_plans(ck: Checker, value: Any, src: Source) -> tuple[ActionPlan, ...]
                 m.val_src("to"),
             )
             continue
-        plans.append((ActionPlan(code, label, start, end, multi_label, prios), m.val_src("from")))
+        plans.append(
+            (ActionPlan(code, label, start, end, multi_label, prios, term), m.val_src("from"))
+        )
     plans.sort(key=lambda p: p[0].start)
     for (a, _), (b, bsrc) in itertools.pairwise(plans):
         a_end = a.end or dt.date.max
@@ -160,7 +216,9 @@ def taxonomy(ck: Checker, sections: list[LMap]) -> Taxonomy | None:
     types = vocabulary(
         ck, *parts["partner_types"], "taxonomy partner_types", multi=False, iati=True
     )
-    membership = vocabulary(ck, *parts["membership"], "taxonomy membership", multi=False)
+    membership = vocabulary(
+        ck, *parts["membership"], "taxonomy membership", multi=False, report=True
+    )
     plans = action_plans(ck, *parts["action_plans"])
     if regions is None or types is None or membership is None or not plans:
         return None

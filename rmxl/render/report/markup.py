@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 from pathlib import Path
 
 from rmxl.fileio import write_files
-from rmxl.render.report.content import Chart, Heading, Paragraph, Report, Table
+from rmxl.render.report.blocks import Chart, Heading, Paragraph, Report, Table
 
 FORMATS = ("text", "markdown", "html", "docx")
 """Formats of ``rmxl report --format``."""
@@ -35,37 +36,73 @@ def chart_path(out: Path, chart: Chart) -> Path:
     return out.with_name(f"{out.stem}-{chart.name}.png")
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
+_MD_LIST_START = re.compile(r"^(\d+)([.)])(?=\s|$)|^([-+])(?=\s|$)")
+
+
+def md_escape(text: str) -> str:
+    """Text as inert Markdown: emphasis, links, HTML, table bars, headings and list
+    starts are backslash-escaped, ``&`` written as an entity, a line break a space (a
+    partner named ``*Acme* <b>`` prints as written, not in italics nor as a tag)."""
+    out = _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " ")).replace("&", "&amp;")
+    return _MD_LIST_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", out)
 
 
 def _md_table(table: Table) -> list[str]:
     rule = ["---:" if n else ":---" for n in table.numeric]
-    lines = [table.headers, tuple(rule), *table.rows]
-    return ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in lines]
+    lines = [
+        "| " + " | ".join(md_escape(c) for c in table.headers) + " |",
+        "| " + " | ".join(rule) + " |",
+    ]
+    for row in table.rows:
+        cells = [md_escape(c) for c in row]
+        if row[0] == "Total":
+            cells = [f"**{c}**" if c else c for c in cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def _md_paragraph(block: Paragraph, n: int) -> str:
+    body, stop = block.split_stop()
+    text = md_escape(body) + (f"[^{n}]" if block.note else "") + stop
+    if block.lead:
+        text = f"**{md_escape(block.lead)}** {text}"
+    return f"- {text}" if block.bullet else text
 
 
 def render_markdown(report: Report, images: dict[str, str] | None = None) -> str:
-    """Markdown (CommonMark with GFM tables). ``images`` maps a chart name to the image
-    path to link; a chart without one is named in italics (its table carries the numbers)."""
-    out = [f"# {report.title}"]
+    """Markdown (CommonMark with GFM tables and footnotes). ``images`` maps a chart name
+    to the image path to link; a chart without one is named in italics (its table
+    carries the numbers). Every text is escaped (:func:`md_escape`)."""
+    out = [f"# {md_escape(report.title)}"]
+    if report.front:
+        out += ["", "  \n".join(f"**{md_escape(k)}:** {md_escape(v)}" for k, v in report.front)]
+    notes = 0
+    previous: object = None
     for block in report.blocks:
         if isinstance(block, Heading):
-            out += ["", f"{'#' * block.level} {block.text}"]
+            out += ["", f"{'#' * block.level} {md_escape(block.text)}"]
         elif isinstance(block, Paragraph):
-            out += ["", block.text]
+            notes += bool(block.note)
+            tight = block.bullet and isinstance(previous, Paragraph) and previous.bullet
+            out += [*([] if tight else [""]), _md_paragraph(block, notes)]
         elif isinstance(block, Table):
             out += ["", *_md_table(block)]
         elif images and block.name in images:
-            out += ["", f"![{block.title}]({images[block.name]})"]
+            out += ["", f"![{md_escape(block.title)}]({images[block.name]})"]
         else:
-            out += ["", f"*Chart: {block.title}* (drawn with `--out`)"]
+            out += ["", f"*Chart: {md_escape(block.title)}* (drawn with `--out`)"]
+        previous = block
+    out += [f"\n[^{i}]: {md_escape(n)}" for i, n in enumerate(report.notes, 1)]
+    if report.source:
+        out += ["", "---", "", md_escape(report.source)]
     return "\n".join(out) + "\n"
 
 
-CSS = """body{font-family:Calibri,Arial,sans-serif;max-width:50em;margin:2em auto;color:#222}
-table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:.25em .6em}
-th{background:#dce6f1}img{max-width:100%}figure{margin:1em 0}"""
+CSS = """body{font-family:Calibri,Carlito,Arial,sans-serif;max-width:50em;margin:2em auto;
+color:#222}table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;
+padding:.25em .6em}th{background:#dce6f1}img{max-width:100%}figure{margin:1em 0}
+.front{margin:0 0 .2em}footer,.footnotes{font-size:.9em;color:#444}"""
 RIGHT = ' style="text-align:right"'
 
 
@@ -73,12 +110,12 @@ def _html_table(table: Table) -> str:
     """A table with inline alignment (mail clients and word processors drop <style>)."""
 
     def row(cells: tuple[str, ...], tag: str) -> str:
-        bold = tag == "th" or cells[0] == "Total"
+        bold = tag == "td" and cells[0] == "Total"
         return (
             "<tr>"
             + "".join(
-                f"<{tag}{RIGHT if n else ''}>{'<b>' if bold and tag == 'td' else ''}"
-                f"{html.escape(c)}{'</b>' if bold and tag == 'td' else ''}</{tag}>"
+                f"<{tag}{RIGHT if n else ''}>{'<b>' if bold else ''}"
+                f"{html.escape(c)}{'</b>' if bold else ''}</{tag}>"
                 for c, n in zip(cells, table.numeric, strict=True)
             )
             + "</tr>"
@@ -91,33 +128,79 @@ def _html_table(table: Table) -> str:
     )
 
 
+def _html_paragraph(block: Paragraph, n: int) -> str:
+    body, stop = block.split_stop()
+    text = html.escape(body)
+    if block.note:
+        text += f'<sup><a href="#fn{n}" id="fnref{n}">{n}</a></sup>'
+    text += stop
+    if block.lead:
+        text = f"<strong>{html.escape(block.lead)}</strong> {text}"
+    return f"<li>{text}</li>" if block.bullet else f"<p>{text}</p>"
+
+
+def _html_front(report: Report) -> list[str]:
+    """The title block: one line per entry (paragraphs, which word processors importing
+    HTML keep; a definition list came out indented on two lines each)."""
+    return [
+        f'<p class="front"><strong>{html.escape(k)}:</strong> {html.escape(v)}</p>'
+        for k, v in report.front
+    ]
+
+
+def _html_end(report: Report) -> list[str]:
+    out = []
+    if report.notes:
+        items = "".join(
+            f'<li id="fn{i}">{html.escape(n)} <a href="#fnref{i}">↩</a></li>'
+            for i, n in enumerate(report.notes, 1)
+        )
+        out.append(f'<section class="footnotes"><hr><ol>{items}</ol></section>')
+    if report.source:
+        out.append(f"<footer><hr><p>{html.escape(report.source)}</p></footer>")
+    return out
+
+
 def render_html(report: Report, pngs: dict[str, bytes]) -> str:
-    """A self-contained HTML page: the charts' PNGs (``pngs``: chart name → bytes)
-    embedded as data URIs, with the chart title as alternative text."""
+    """A self-contained HTML page with the docx's structure: title block, numbered
+    headings, list items, footnotes (linked both ways) and the source line in a footer;
+    the charts' PNGs (``pngs``: chart name → bytes) embedded as data URIs, with the chart
+    title as alternative text. Every text is HTML-escaped."""
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{html.escape(report.title)}</title><style>{CSS}</style></head><body>",
-        f"<h1>{html.escape(report.title)}</h1>",
+        f"<header><h1>{html.escape(report.title)}</h1>",
+        *_html_front(report),
+        "</header><main>",
     ]
+    notes, in_list = 0, False
     for block in report.blocks:
+        bullet = isinstance(block, Paragraph) and block.bullet
+        if bullet != in_list:
+            out.append("<ul>" if bullet else "</ul>")
+            in_list = bullet
         if isinstance(block, Heading):
             out.append(f"<h{block.level}>{html.escape(block.text)}</h{block.level}>")
         elif isinstance(block, Paragraph):
-            out.append(f"<p>{html.escape(block.text)}</p>")
+            notes += bool(block.note)
+            out.append(_html_paragraph(block, notes))
         elif isinstance(block, Table):
             out.append(_html_table(block))
         elif block.name in pngs:
             data = base64.b64encode(pngs[block.name]).decode("ascii")
             alt = html.escape(block.title, quote=True)
             out.append(f'<figure><img src="data:image/png;base64,{data}" alt="{alt}"></figure>')
-    out.append("</body></html>")
+    out += [*(["</ul>"] if in_list else []), "</main>", *_html_end(report), "</body></html>"]
     return "\n".join(out) + "\n"
 
 
-def render(report: Report, fmt: str, out: Path | None = None) -> tuple[bytes, dict[str, bytes]]:
+def render(
+    report: Report, fmt: str, out: Path | None = None, reference: Path | None = None
+) -> tuple[bytes, dict[str, bytes]]:
     """The report in ``fmt`` as bytes, and the PNG of each chart the format shows
-    (chart name → bytes; none for text, nor for markdown without ``out``)."""
+    (chart name → bytes; none for text, nor for markdown without ``out``); ``reference``
+    is the docx's reference document (:func:`rmxl.render.report.docx.render_docx`)."""
     from rmxl.render.report.text import render_text
 
     if fmt == "text":
@@ -134,7 +217,7 @@ def render(report: Report, fmt: str, out: Path | None = None) -> tuple[bytes, di
     if fmt == "docx":
         from rmxl.render.report.docx import render_docx
 
-        return render_docx(report, pngs), pngs
+        return render_docx(report, pngs, reference), pngs
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
@@ -144,12 +227,12 @@ def _pngs(report: Report) -> dict[str, bytes]:
     return {c.name: png(c) for c in report.charts}
 
 
-def write_report(report: Report, fmt: str, out: Path) -> list[Path]:
+def write_report(report: Report, fmt: str, out: Path, reference: Path | None = None) -> list[Path]:
     """Write the report to ``out`` and each of its charts' PNG beside it, all or nothing
     (:func:`rmxl.fileio.write_files`: through links, only over regular files, a failure
     leaves every previous file as it was and no temporary file); returns the paths
     written, ``out`` first. Raises OSError (``filename``: the path that failed)."""
-    data, pngs = render(report, fmt, out)
+    data, pngs = render(report, fmt, out, reference)
     charts = {chart_path(out, c): pngs[c.name] for c in report.charts if c.name in pngs}
     write_files({**charts, out: data})
     return [out, *charts]

@@ -1,4 +1,5 @@
-"""Words of the report: how a period, a count and a list are said (the seed report's style).
+"""Words of the report: how a period, a count, an amount and a list are said (the seed
+report's style).
 
 Pure functions of a :class:`~rmxl.query.periods.Period` or plain values; no figure here.
 """
@@ -9,6 +10,7 @@ import calendar
 import datetime as dt
 import re
 
+from rmxl.query.money_words import around_usd
 from rmxl.query.periods import Period
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -106,3 +108,19 @@ def top_intro(n: int) -> str:
         return "The funding partner with the largest financial contribution"
     word = _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else f"{n:,}"
     return f"The {word} funding partners with the largest financial contributions"
+
+
+def usd(value: float) -> str:
+    """Whole US dollars with thousands separators (``9,669,771``), as the seed prints
+    amounts; the cents stay in the ledger and the workbook."""
+    return f"{value:,.0f}"
+
+
+def usd_million(value: float) -> str:
+    """``USD 9.7 million`` (one decimal, the headline's rounding; chart titles use it so
+    a chart never says 9.67 beside a text saying 9.7)."""
+    return around_usd(value).removeprefix("around ")
+
+
+TOTAL_SHARE = "100.0%"
+"""The share printed on a Total row (of a table whose shares are of that total)."""

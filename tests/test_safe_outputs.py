@@ -208,13 +208,13 @@ def test_a_write_the_kernel_fails_is_one_line_and_changes_nothing(
 
 @pytest.fixture
 def full_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real 1 MiB tmpfs (root with mount rights only; else the test is skipped),
+    """A real 4 MiB tmpfs (root with mount rights only; else the test is skipped),
     unmounted afterwards."""
     disk = tmp_path / "disk"
     disk.mkdir()
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root")
-    mount = ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)]
+    mount = ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)]
     if subprocess.run(mount, capture_output=True, check=False).returncode != 0:
         pytest.skip("cannot mount a tmpfs here")
     try:

@@ -11,6 +11,7 @@ from rmxl.model import NONE, ActionPlan
 from rmxl.query.figures import Breakdown, Figures
 from rmxl.query.money_words import percent
 from rmxl.query.periods import Period
+from rmxl.render.labels import dimension_label, measure_label, share_label
 from rmxl.render.report.blocks import Block, Chart, Heading, Panel, Paragraph, Series, Table
 from rmxl.render.report.words import (
     TOTAL_SHARE,
@@ -53,7 +54,7 @@ def membership_blocks(fig: Figures, p: Period) -> list[Block]:
         text, note = "None of these partners is an ITU member.", ""
     rows = tuple((label, f"{v:,}", percent(s, 1)) for label, v, s in bd.rows())
     table = Table(
-        ("Membership category", "Partners", "Share of partners"),
+        (dimension_label("membership"), measure_label("partners"), share_label("partners")),
         (*rows, ("Total", f"{bd.total:,}", TOTAL_SHARE)),
         (False, True, True),
     )
@@ -115,7 +116,7 @@ def distribution_blocks(fig: Figures, p: Period, dim: str) -> list[Block]:
             "The chart below showcases the geographical distribution of the partnership "
             f"agreements signed {when} (in terms of number and funds signed):"
         )
-        head, stem = "Region", "regions"
+        head, stem = dimension_label("region"), "regions"
     else:
         plans = [pl for pl in fig.taxonomy.action_plans if _overlaps(pl, p)]
         terms = list(dict.fromkeys(pl.priorities_term for pl in plans))
@@ -133,7 +134,7 @@ def distribution_blocks(fig: Figures, p: Period, dim: str) -> list[Block]:
         f"Distribution of agreements signed by {what} ({short_label(p)})",
         tuple(panels),
     )
-    table = pair_table(head, "Agreements", number, funds)
+    table = pair_table(head, "agreements", number, funds)
     return [Paragraph(intro), chart, table]
 
 
@@ -146,11 +147,13 @@ def _singular(term: str) -> str:
 
 
 def pair_table(
-    head: str, count_name: str, number: Breakdown, funds: Breakdown, funds_head: str = ""
+    head: str, count: str, number: Breakdown, funds: Breakdown, money: str = "funds"
 ) -> Table:
     """Per bucket: a count and its share, funds (USD) and their share; then the totals,
-    at 100%. Each column says what it counts: "Share of agreements", "Partners' funds
-    (USD)" (partner-type funds leave out ITU's component) or "Funds (USD)"."""
+    at 100%. Each column says what it counts, in the labels of
+    :mod:`rmxl.render.labels` (shared with the workbook): "Share of agreements",
+    "Partners' funds (USD)" (``money="partner_funds"``: partner-type funds leave out
+    ITU's component) or "Funds (USD)"."""
     rows = tuple(
         (b.label, f"{c:,}", percent(s, 1), usd(f), percent(fs, 1))
         for b, c, s, f, fs in zip(
@@ -159,14 +162,9 @@ def pair_table(
     )
     share_funds = TOTAL_SHARE if funds.total else ""
     total = ("Total", f"{number.total:,}", TOTAL_SHARE, usd(funds.total), share_funds)
+    headers = (head, measure_label(count), share_label(count), measure_label(money))
     return Table(
-        (
-            head,
-            count_name,
-            f"Share of {count_name.lower()}",
-            funds_head or "Funds (USD)",
-            "Share of funds",
-        ),
+        (*headers, share_label(money)),
         (*rows, total),
         (False, True, True, True, True),
     )

@@ -18,6 +18,7 @@ from rmxl.diagnostics import QueryError
 from rmxl.query.figures import Breakdown, Figures
 from rmxl.query.money_words import around_usd, percent
 from rmxl.query.periods import Period, parse_period
+from rmxl.render.labels import dimension_label, measure_label, share_label
 from rmxl.render.report.blocks import (
     Block,
     Chart,
@@ -181,7 +182,7 @@ def cofinancing_blocks(fig: Figures, p: Period, bureau: str) -> list[Block]:
     return [
         Paragraph(intro),
         Table(
-            ("Component", "Funds (USD)", "Share of funds"),
+            ("Component", measure_label("funds"), share_label("funds")),
             (*rows, ("Total", usd(bd.total), TOTAL_SHARE)),
             (False, True, True),
         ),
@@ -220,7 +221,7 @@ def partner_type_blocks(fig: Figures, p: Period, bureau: str) -> list[Block]:
             f"{when_in(p)}, {bureau} signed agreements with {n} different "
             f"partner{'s' if n != 1 else ''} that included {listed}."
         ),
-        pair_table("Partner type", "Partners", by_type, funds, "Partners' funds (USD)"),
+        pair_table(dimension_label("partner_type"), "partners", by_type, funds, "partner_funds"),
     ]
     if funds.total:
         blocks.append(

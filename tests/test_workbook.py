@@ -212,6 +212,12 @@ def test_given_periods_pair_a_year_apart(small: Path) -> None:
     assert plan.pairs == ((parse_period("2022Q1"), parse_period("2023Q1")),)
 
 
+def test_given_periods_of_the_same_span_make_one_sheet_each(small: Path) -> None:
+    fig = loader.figures(small)
+    plan = plan_for(fig, ["2023Q1", "2023-01..2023-03", "2023-01-01..2023-03-31", "2022"])
+    assert [p.text for p in plan.periods] == ["2023Q1", "2022"]
+
+
 def test_same_ledger_same_bytes(small: Path, tmp_path: Path) -> None:
     _, a = build(small, tmp_path / "a.xlsx")
     _, b = build(small, tmp_path / "b.xlsx")

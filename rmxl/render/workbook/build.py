@@ -93,16 +93,20 @@ def _year_before(p: Period) -> Period:
 
 
 def plan_for(fig: Figures, periods: Sequence[Any] | None) -> Plan:
-    """The build plan. Given periods (any form of spec §3): those, compared pairwise where
-    one is the other a year earlier. Default: each calendar year with agreements, the
+    """The build plan. Given periods (any form of spec §3): those — the first of any
+    written twice for the same span — compared pairwise where one is the other a year
+    earlier. Default: each calendar year with agreements, the
     latest one only as far as it goes — its months so far when its last signed date is
     before December, never also as a whole year (the two sheets would hold the same
     agreements) — compared with the same months of the year before (demo ledger: 2022
     and 2023-01..2023-04, "2023 to 30 Apr", against 2022-01..2022-04). Raises QueryError
     for a bad period or a ledger without agreements."""
     if periods:
-        chosen = list(dict.fromkeys(parse_period(p) for p in periods))
-        spans = {(p.start, p.end): p for p in chosen}
+        spans: dict[tuple[dt.date, dt.date], Period] = {}
+        for given in periods:  # one sheet per span: 2023Q1 and 2023-01..2023-03 are one
+            p = parse_period(given)
+            spans.setdefault((p.start, p.end), p)
+        chosen = list(spans.values())
         pairs = []
         for p in chosen:
             q = _year_before(p)

@@ -117,3 +117,21 @@ def test_declared_sections_of_a_broken_file() -> None:
     assert declared(b"agrements:\n  - x: [\n") == {"agreements"}
     assert declared(None) == set(SECTIONS)
     assert declared(b"\xff\xfe garbage") == set(SECTIONS)
+
+
+def test_the_knock_on_count_is_data_in_every_format(tmp_path: Path) -> None:
+    import json
+
+    bad = AGREEMENTS.replace("partners: [ch-fdfa]", "partners: [ch-fdfx]")
+    root = write_ledger(tmp_path / "l", base_files(**{"agreements/2022.yaml": bad}))
+    status, out, err = run_cli("validate", "--ledger", str(root), "--format", "json")
+    assert status == 1
+    last = json.loads(out)[-1]
+    assert (last["code"], last["severity"], last["file"]) == ("knock-on", "note", None)
+    assert last["message"].startswith("2 more diagnostics")
+    assert "2 knock-on diagnostics not shown" in err
+    status, out, _ = run_cli("validate", "--ledger", str(root), "--format", "github")
+    assert out.splitlines()[-1].startswith("::notice title=Knock-on diagnostics not shown")
+    # --strict turns warnings into errors, never the note
+    status, out, _ = run_cli("validate", "--ledger", str(root), "--strict", "--format", "json")
+    assert json.loads(out)[-1]["severity"] == "note"

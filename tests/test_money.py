@@ -119,3 +119,15 @@ def test_dates_before_spreadsheet_days_are_refused(tmp_path: Path) -> None:
     # the plan's from (taxonomy line 26) and the signed date; the agreements left without
     # a plan by the refused one are knock-ons, counted, not shown
     assert sorted(codes(diagnose(root))) == [("bad-date", 4), ("bad-date", 26)]
+
+
+def test_the_last_year_of_the_calendar_is_refused(tmp_path: Path) -> None:
+    # found by the property test: an agreement signed 9999-12-31 validated, then build
+    # raised OverflowError (the workbook labels a period by its next day)
+    files = base_files()
+    files[A] = files[A].replace("signed: 2023-02-01", "signed: 9999-12-31")
+    root = write_ledger(tmp_path / "l", files)
+    assert codes(diagnose(root)) == [("bad-date", 27)]
+    files[A] = files[A].replace("signed: 9999-12-31", "signed: 9998-12-31")
+    root = write_ledger(tmp_path / "ok", files)
+    assert codes(diagnose(root)) == []

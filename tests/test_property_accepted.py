@@ -41,7 +41,12 @@ words = st.text(
     max_size=12,
 ).filter(lambda s: s.strip() != "")
 WILD_CODES = ("Europe", "europe", "EU*", "a?", "~x", "multi", "None", "<5", "itu")
-WILD_DAYS = (dt.date(1900, 2, 28), dt.date(1900, 3, 1), dt.date(9999, 12, 31))
+WILD_DAYS = (
+    dt.date(1900, 2, 28),
+    dt.date(1900, 3, 1),
+    dt.date(9998, 12, 31),
+    dt.date(9999, 12, 31),
+)
 WILD_NUMBERS = ("1e15", "1000000000000001", "0.0001", "0.00001", "1e-320", "1e400", "0.1e-5")
 
 

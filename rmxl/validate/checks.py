@@ -64,6 +64,9 @@ def type_name(v: Any) -> str:
 
 MIN_DATE = dt.date(1900, 3, 1)
 """Earliest date of a ledger: Excel's 1900 date system counts days right from here on."""
+MAX_DATE = dt.date(9998, 12, 31)
+"""Latest date of a ledger: the day and the year after any date of it still exist, as the
+periods rmxl and the workbook derive from a date need (Python and Excel end at 9999)."""
 
 
 class Checker:
@@ -161,15 +164,17 @@ class Checker:
         return None
 
     def in_range(self, day: dt.date, src: Source, what: str) -> dt.date | None:
-        """``day`` if a spreadsheet numbers it as every other program does (from
-        :data:`MIN_DATE`, Excel's 1900 date system), else a ``bad-date`` and None."""
-        if day >= MIN_DATE:
+        """``day`` if it lies from :data:`MIN_DATE` to :data:`MAX_DATE`, else a
+        ``bad-date`` and None."""
+        if MIN_DATE <= day <= MAX_DATE:
             return day
         self.err(
             "bad-date",
-            f"{what} {day} is before {MIN_DATE}",
+            f"{what} {day} is {'before' if day < MIN_DATE else 'after'} "
+            f"{MIN_DATE if day < MIN_DATE else MAX_DATE}",
             src,
-            "spreadsheets number days from 1900-03-01 on: check the year",
+            "ledger dates run from 1900-03-01 (where spreadsheets start numbering days "
+            "right) to 9998-12-31: check the year",
         )
         return None
 

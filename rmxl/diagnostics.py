@@ -90,6 +90,12 @@ _KINDS = [
     _k("ledger-not-found", "Ledger folder not found", "The --ledger folder does not exist."),
     _k("ledger-empty", "No ledger files", "The folder holds no *.yaml or *.yml file."),
     _k("file-unreadable", "File cannot be read", "The file could not be opened or read."),
+    _k(
+        "link-loop",
+        "Link loop",
+        "A symbolic link in the ledger folder leads back to a folder that holds it, or to "
+        "itself; it is not followed (spec §6: links are followed, a loop is an error).",
+    ),
     _k("encoding", "Not UTF-8", "Ledger files must be UTF-8 (a BOM is tolerated)."),
     _k(
         "yaml-syntax",

@@ -101,11 +101,13 @@ def _check(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None, 
 
 
 def _checked(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None, list[Diagnostic]]:
-    if not root.is_dir() or not (paths := read.ledger_paths(root)):
+    listing = read.list_ledger(root) if root.is_dir() else None
+    if listing is None or not listing.files or listing.loops:
         files, read_diags = read.read_ledger(root)  # the folder's own diagnostics
         ledger, diags = validate(files, root, day)
         return ledger, sorted([*read_diags, *diags], key=knockon.order)
     store = cache.Store.open()
+    paths = [p for p, _ in listing.files]
     entries = cache.snapshot([(p, read.display_path(root, p)) for p in paths], read.MAX_FILE_BYTES)
     keys = [e.key for e in entries if e.key is not None]
     key = cache.check_key(root, day, keys) if len(keys) == len(entries) else None

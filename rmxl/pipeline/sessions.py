@@ -7,13 +7,14 @@ ledger) and a memo of answers. A call after the first costs dictionary lookups, 
 the ledger's size.
 
 Freshness rule (docs/spreadsheets.md): at most once every :data:`CHECK_INTERVAL` seconds per
-folder, the folder is listed and every ``*.yaml``/``*.yml`` file below it is ``stat``-ed
-(no file is read). Its *signature* is the sorted list of ``(path, size, mtime in ns,
-inode)``. If the signature differs from the one taken before the last compile — a file
-edited, added, removed, renamed or replaced by ``git checkout`` — the ledger is read,
-validated and compiled again and the memo is emptied; otherwise nothing is read. The
-signature is taken *before* reading, so an edit made while compiling is seen at the
-next check. An answer can thus be up to :data:`CHECK_INTERVAL` seconds old.
+folder, the folder is listed and every ledger file below it is ``stat``-ed (no file is
+read; the ledger's files as :func:`rmxl.read.files.list_ledger` defines them). Its
+*signature* is the sorted list of ``(path, size, mtime in ns, inode)``. If the signature
+differs from the one taken before the last compile — a file edited, added, removed,
+renamed or replaced by ``git checkout`` — the ledger is read, validated and compiled
+again and the memo is emptied; otherwise nothing is read. The signature is taken
+*before* reading, so an edit made while compiling is seen at the next check. An answer
+can thus be up to :data:`CHECK_INTERVAL` seconds old.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from rmxl.diagnostics import LedgerError
 from rmxl.pipeline import load as loader
+from rmxl.read.files import list_ledger
 
 if TYPE_CHECKING:
     from rmxl.query.figures import Figures
@@ -42,27 +44,22 @@ Signature = tuple[tuple[str, int, int, int], ...]
 
 def signature(root: Path) -> Signature:
     """``(relative path, size, mtime_ns, inode)`` of every ledger file below ``root``
-    (spec §1: ``*.yaml``/``*.yml``, recursively), sorted; ``()`` if ``root`` is missing.
-    Costs one ``scandir`` per folder and no read."""
-    out: list[tuple[str, int, int, int]] = []
-    stack = [(str(root), "")]
-    while stack:
-        path, rel = stack.pop()
-        try:
-            entries = list(os.scandir(path))
-        except OSError:
-            continue
-        for e in entries:
-            name = f"{rel}{e.name}"
-            try:
-                if e.is_dir():
-                    stack.append((e.path, f"{name}/"))
-                elif e.name.endswith((".yaml", ".yml")):
-                    st = e.stat()
-                    out.append((name, st.st_size, st.st_mtime_ns, st.st_ino))
-            except OSError:
-                continue
+    (:func:`rmxl.read.files.list_ledger`, the one definition of the ledger's files), and
+    ``(path, -1, -1, -1)`` for a broken or looping link, sorted; ``()`` if ``root`` is
+    missing. Costs one ``scandir`` per folder, one ``stat`` per entry and no read."""
+    listing = list_ledger(root)
+    out = [
+        (
+            p.relative_to(root).as_posix(),
+            *((st.st_size, st.st_mtime_ns, st.st_ino) if st else _NONE),
+        )
+        for p, st in listing.files
+    ]
+    out += [(p.relative_to(root).as_posix(), *_NONE) for p in listing.loops]
     return tuple(sorted(out))
+
+
+_NONE = (-1, -1, -1)
 
 
 @dataclass(slots=True)

@@ -1,7 +1,9 @@
 """Read: ledger folder → located YAML trees, one per file.
 
 Stage 1 of the pipeline. Every ``*.yaml``/``*.yml`` file below the ledger folder is read
-in sorted path order (spec §1), decoded as UTF-8 (BOM tolerated, LF or CRLF), and parsed by
+in sorted path order (spec §1; §6: suffix in any case, links followed, hidden names
+skipped, a link loop an error — :func:`list_ledger` is the one definition of the ledger's
+files), decoded as UTF-8 (BOM tolerated, LF or CRLF), and parsed by
 :func:`rmxl.read.compose.compose` (ruamel.yaml's C parser, YAML 1.2 core schema, our own
 composer) into :class:`LMap` / :class:`LSeq` trees whose keys, values and items carry their
 1-based ``(line, column)``. No tag is ever constructed, aliases are shared not expanded,
@@ -12,6 +14,9 @@ exception.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +34,9 @@ __all__ = [
     "Pos",
     "decode",
     "display_path",
+    "is_ledger_name",
     "ledger_paths",
+    "list_ledger",
     "parse_text",
     "read_file",
     "read_ledger",
@@ -114,20 +121,107 @@ def read_file(path: Path, display: str, diags: list[Diagnostic]) -> LedgerFile:
     return LedgerFile(display, None if text is None else parse_text(text, display, diags))
 
 
-def ledger_paths(root: Path) -> list[Path]:
-    """Every ``*.yaml`` / ``*.yml`` file below ``root``, recursively, in sorted path order.
+LEDGER_SUFFIXES = (".yaml", ".yml")
+"""A ledger file's name ends with one of these, in any case (spec §6: ``x.YAML`` is read)."""
 
-    A folder named ``x.yaml`` is a folder (its files are read); a broken or looping
-    symbolic link is listed, so reading it reports ``file-unreadable``. Hidden files and
-    folders (``.x.yaml``, macOS's ``._x.yaml``, ``.git/``) are not part of the ledger."""
-    files = [
-        p
-        for p in root.rglob("*")
-        if p.suffix in (".yaml", ".yml")
-        and not any(part.startswith(".") for part in p.relative_to(root).parts)
-        and (p.is_file() or (p.is_symlink() and not p.is_dir()))
-    ]
-    return sorted(files, key=lambda p: p.relative_to(root).as_posix())
+
+def is_ledger_name(relative: str) -> bool:
+    """Whether a path relative to the ledger folder (``/``-separated) names a ledger file
+    by its name: a ``.yaml``/``.yml`` suffix in any case and no part starting with ``.``
+    (hidden files and folders, macOS's ``._x.yaml``, ``.git/``; spec §6)."""
+    parts = relative.split("/")
+    return parts[-1].lower().endswith(LEDGER_SUFFIXES) and not any(
+        part.startswith(".") for part in parts
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """The ledger's files (spec §1 and §6), as :func:`list_ledger` finds them.
+
+    ``files``: ``(path, stat)`` in sorted relative-path order, each file once (a file
+    reached through several links is listed under its first path); ``stat`` follows
+    links and is None for a broken link (listed, so that reading it reports why).
+    ``loops``: the links that lead back to a folder containing them, or to themselves."""
+
+    files: tuple[tuple[Path, os.stat_result | None], ...]
+    loops: tuple[Path, ...]
+
+    def diagnostics(self, root: Path) -> list[Diagnostic]:
+        """One ``link-loop`` error per looping link, at the link's path."""
+        return [
+            make(
+                "link-loop",
+                f"the link {display_path(root, link)!r} leads back to a folder that holds it "
+                f"(or to itself); it is not followed",
+                Source(display_path(root, link), 1, 1),
+                "remove the link, or point it at a folder outside the ledger",
+            )
+            for link in self.loops
+        ]
+
+
+def list_ledger(root: Path) -> Listing:
+    """Every ledger file below ``root``, recursively: names as :func:`is_ledger_name`,
+    links to files and to folders followed (spec §6). A folder named ``x.yaml`` is a
+    folder. One ``scandir`` per folder and one ``stat`` per entry; reads no file."""
+    found: dict[str, tuple[Path, os.stat_result | None]] = {}
+    loops: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    stack = [(root, "", os.path.realpath(root))]
+    while stack:
+        folder, rel, real = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for e in entries:
+            if e.name.startswith("."):
+                continue
+            path, name = Path(e.path), f"{rel}{e.name}"
+            try:
+                st = os.stat(e.path)
+            except OSError as err:
+                if err.errno == errno.ELOOP:
+                    loops.append(path)
+                elif e.is_symlink() and is_ledger_name(name):
+                    found[name] = (path, None)
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                target = os.path.realpath(e.path)
+                if e.is_symlink() and _inside(real, target):
+                    loops.append(path)
+                elif (st.st_dev, st.st_ino) not in seen:
+                    seen.add((st.st_dev, st.st_ino))
+                    stack.append((path, f"{name}/", target))
+            elif stat.S_ISREG(st.st_mode) and is_ledger_name(name):
+                found[name] = (path, st)
+    return Listing(_once(found), tuple(sorted(loops)))
+
+
+def _inside(folder: str, target: str) -> bool:
+    """Whether ``folder`` is ``target`` or below it (real paths): a link from ``folder``
+    to ``target`` loops."""
+    return folder == target or folder.startswith(target.rstrip(os.sep) + os.sep)
+
+
+def _once(
+    found: dict[str, tuple[Path, os.stat_result | None]],
+) -> tuple[tuple[Path, os.stat_result | None], ...]:
+    files, inodes = [], set()
+    for name in sorted(found):
+        path, st = found[name]
+        if st is not None:
+            if (st.st_dev, st.st_ino) in inodes:
+                continue
+            inodes.add((st.st_dev, st.st_ino))
+        files.append((path, st))
+    return tuple(files)
+
+
+def ledger_paths(root: Path) -> list[Path]:
+    """The paths of :func:`list_ledger`'s files, in sorted relative-path order."""
+    return [path for path, _ in list_ledger(root).files]
 
 
 def display_path(root: Path, path: Path) -> str:
@@ -152,7 +246,8 @@ def read_ledger(root: Path) -> tuple[list[LedgerFile], list[Diagnostic]]:
             )
         )
         return [], diags
-    paths = ledger_paths(root)
-    if not paths:
+    listing = list_ledger(root)
+    diags.extend(listing.diagnostics(root))
+    if not listing.files:
         diags.append(make("ledger-empty", f"no *.yaml files in {root.as_posix()!r}", None))
-    return [read_file(p, display_path(root, p), diags) for p in paths], diags
+    return [read_file(p, display_path(root, p), diags) for p, _ in listing.files], diags

@@ -32,6 +32,7 @@ from rmxl.pipeline.sessions import SESSIONS, ask, invalid, ledger_for
 from rmxl.query import functions
 from rmxl.query.functions import scalar
 from rmxl.query.names import MONEY, closest
+from rmxl.read.identity import commit_label
 
 if TYPE_CHECKING:
     from rmxl.query.figures import Breakdown
@@ -162,9 +163,9 @@ def RM_TOP(n, period, measure=None, caller=None):
 @xw.ret(**TABLE)
 @wizard
 def RM_INFO(field=None, caller=None):
-    """Where the figures come from: the ledger folder, its git commit (+ if edited),
-    the number of agreements, the time of the last change. A table when field is
-    omitted. =RM_INFO() =RM_INFO("commit")"""
+    """Where the figures come from: the ledger folder, the last commit that changed it
+    (with uncommitted changes, if any), the number of agreements, the time of the last
+    change. A table when field is omitted. =RM_INFO() =RM_INFO("commit")"""
     try:
         s = SESSIONS.get(ledger_root(caller))
         if s.figures is not None:
@@ -172,7 +173,7 @@ def RM_INFO(field=None, caller=None):
         message = invalid(s)
         rows = [
             ["ledger", str(s.root.resolve())],
-            ["commit", functions.git_commit(s.root)],
+            ["commit", commit_label(s.root)],
             ["error", message],
         ]
         name = scalar(field, "field")

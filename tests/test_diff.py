@@ -3,6 +3,7 @@ on each affected year's figures (taken from Figures)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -205,3 +206,40 @@ def test_markdown_field_changes_are_escaped_once() -> None:
     d = LedgerDiff("HEAD", "working tree", [change], [], [], [])
     row = next(line for line in markdown(d).splitlines() if "`A-1`" in line)
     assert "title: R&amp;D &lt;lab&gt; → R&amp;D lab<br>signed: 2022-01-01 → 2022-02-01" in row
+
+
+def test_the_old_side_is_what_git_stores_whatever_the_attributes(repo: Path) -> None:
+    """Issue 10: `git archive` applied export-ignore, so a file marked so was missing
+    from the old side and its agreements showed as added; the stored blobs are read."""
+    (repo / ".gitattributes").write_text("ledger/agreements/** export-ignore\n")
+    git(repo, "add", ".gitattributes")
+    git(repo, "commit", "-q", "-m", "attributes")
+    d = diff_revisions(repo / "ledger")
+    assert d.empty() and d.agreements == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symbolic links")
+def test_a_committed_link_is_followed_on_both_sides(repo: Path) -> None:
+    """Issue 10: a committed link crashed diff or made HEAD 'invalid'. A linked file and
+    a linked folder elsewhere in the repository are read at the revision as git stores
+    them: no change, then a change made through the link is seen."""
+    shared = repo / "shared"
+    shared.mkdir()
+    (shared / "more.yaml").write_text("agreements:\n" + NEW_AGREEMENT, encoding="utf-8")
+    (repo / "ledger" / "agreements" / "more.yaml").symlink_to("../../shared/more.yaml")
+    (repo / "ledger" / "linked").symlink_to("../shared", target_is_directory=True)
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "linked agreements")
+    assert diff_revisions(repo / "ledger").empty()
+    text_ = (shared / "more.yaml").read_text(encoding="utf-8")
+    (shared / "more.yaml").write_text(text_.replace("250000", "260000"), encoding="utf-8")
+    d = diff_revisions(repo / "ledger")
+    assert [(c.kind, c.id) for c in d.agreements] == [("changed", "A-5")]
+
+
+def test_a_committed_link_out_of_the_repository_is_refused(repo: Path, tmp_path: Path) -> None:
+    (repo / "ledger" / "out.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "link out")
+    with pytest.raises(DiffError, match="links outside the repository"):
+        diff_revisions(repo / "ledger")

@@ -11,16 +11,13 @@ shows: the answer, or the error's one-line message, every text at most
 
 from __future__ import annotations
 
-import datetime as dt
-import subprocess
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from rmxl.diagnostics import QueryError
 from rmxl.query.figures import Figures, Number
 from rmxl.query.names import MONEY, closest, measure, preview
-from rmxl.read.files import ledger_paths
+from rmxl.read.identity import commit_label, last_change
 
 Table = list[list[Any]]
 
@@ -149,43 +146,17 @@ INFO_FIELDS = ("ledger", "commit", "agreements", "modified")
 
 
 def info(fig: Figures) -> dict[str, Any]:
-    """Where the figures come from: the ledger folder (absolute), its git commit (or ""),
-    the number of agreements, and the time of the last change to a ledger file (ISO,
-    UTC)."""
+    """Where the figures come from (:mod:`rmxl.read.identity`): the ledger folder
+    (absolute), the last commit that changed it (``"… with uncommitted changes"`` when
+    the folder differs from it; ``""`` outside git), the number of agreements, and the
+    time of the last change to a ledger file (ISO, UTC)."""
     root = fig.compiled.ledger.root.resolve()
-    files = ledger_paths(root)
-    latest = max((p.stat().st_mtime for p in files), default=0.0)
     return {
         "ledger": str(root),
-        "commit": git_commit(root),
+        "commit": commit_label(root),
         "agreements": len(fig.compiled.ledger.agreements),
-        "modified": dt.datetime.fromtimestamp(latest, dt.UTC).strftime("%Y-%m-%d %H:%M:%SZ"),
+        "modified": last_change(root).strftime("%Y-%m-%d %H:%M:%SZ"),
     }
-
-
-def git_commit(root: Path) -> str:
-    """The short commit of the git checkout holding ``root`` (``+`` if the ledger has
-    uncommitted changes), or ``""`` outside git."""
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "--short=12", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-        if head.returncode != 0:
-            return ""
-        dirty = subprocess.run(
-            ["git", "-C", str(root), "status", "--porcelain", "--", "."],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return head.stdout.strip() + ("+" if dirty.stdout.strip() else "")
 
 
 def rm_info(fig: Figures, field: Any = None) -> Any:

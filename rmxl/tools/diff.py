@@ -1,8 +1,9 @@
 """Semantic diff of the ledger between two git revisions (``rmxl diff``).
 
-The old side is read with git itself (``git archive REV -- <ledger>`` into a temporary
-folder); the working tree is read where it is. Both sides go through the normal pipeline
-(read → validate → compile → :class:`~rmxl.query.figures.Figures`), then:
+The old side is the ledger's files exactly as git stores them at the revision (``git
+ls-tree`` and ``git cat-file --batch`` into a temporary folder); the working tree is read
+where it is. Both sides go through the normal pipeline (read → validate → compile →
+:class:`~rmxl.query.figures.Figures`), then:
 
 - agreements, partners and rates added, removed and changed (field by field);
 - for every calendar year an agreement change touches (either side's signed date), and
@@ -17,9 +18,8 @@ side) raise :class:`DiffError` with a one-line message.
 
 from __future__ import annotations
 
-import io
-import subprocess
-import tarfile
+import os
+import posixpath
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +30,7 @@ from typing import Any
 from rmxl.diagnostics import LedgerError, QueryError
 from rmxl.model import Agreement, Ledger
 from rmxl.pipeline import load as loader
+from rmxl.read.identity import GitError, git, repository
 
 SHARE_POINTS = 0.1
 """A share is reported when it moved by more than this many percentage points."""
@@ -86,50 +87,89 @@ class LedgerDiff:
 # -- reading a revision with git ----------------------------------------------------
 
 
-def _git(cwd: Path, *args: str, binary: bool = False) -> Any:
-    try:
-        done = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, check=False, text=not binary
-        )
-    except FileNotFoundError as e:
-        raise DiffError("git is not installed") from e
-    if done.returncode != 0:
-        err = done.stderr if isinstance(done.stderr, str) else done.stderr.decode(errors="replace")
-        raise DiffError(f"git {args[0]} failed: {err.strip().splitlines()[-1] if err else '?'}")
-    return done.stdout
-
-
 def _where(ledger: Path) -> tuple[Path, str]:
     """The repository's top folder and the ledger's path inside it (POSIX)."""
-    start = ledger if ledger.is_dir() else ledger.parent
-    while not start.is_dir():
-        start = start.parent
     try:
-        top = Path(_git(start, "rev-parse", "--show-toplevel").strip())
-    except DiffError as e:
-        raise DiffError(f"{ledger.as_posix()} is not in a git repository") from e
-    try:
-        rel = ledger.resolve().relative_to(top.resolve()).as_posix()
-    except ValueError as e:
-        raise DiffError(f"{ledger.as_posix()} is outside the repository {top}") from e
-    return top, rel
+        return repository(ledger)
+    except GitError as e:
+        raise DiffError(str(e)) from e
 
 
 @contextmanager
 def checkout(ledger: Path, rev: str) -> Iterator[Path]:
-    """The ledger folder as it was at ``rev``, in a temporary folder (removed after)."""
+    """The ledger folder as git stores it at ``rev``, in a temporary folder (removed
+    after): the blobs' bytes exactly (``git ls-tree`` and ``git cat-file --batch``, so
+    no attribute, filter or line-ending conversion changes them), committed links
+    recreated as links (a link that leaves the repository is refused)."""
     top, rel = _where(ledger)
     try:
-        _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
-    except DiffError as e:
+        git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    except GitError as e:
         raise DiffError(f"unknown revision {rev!r}") from e
-    if not _git(top, "ls-tree", "-r", "--name-only", rev, "--", rel).strip():
+    entries = _tree(top, rev, rel)
+    if not entries:
         raise DiffError(f"there is no ledger {rel!r} at {rev}")
-    data = _git(top, "archive", "--format=tar", rev, "--", rel, binary=True)
     with tempfile.TemporaryDirectory(prefix="rmxl-diff-") as tmp:
-        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-            tar.extractall(tmp, filter="data")
+        _extract(top, Path(tmp), rev, entries)
         yield Path(tmp) / rel
+
+
+def _tree(top: Path, rev: str, *paths: str) -> list[tuple[str, str, str]]:
+    """``(mode, object id, path)`` of every blob and link under ``paths`` at ``rev``
+    (submodules left out)."""
+    try:
+        out = git(top, "ls-tree", "-r", "-z", "--full-tree", rev, "--", *paths)
+    except GitError as e:
+        raise DiffError(str(e)) from e
+    entries = []
+    for item in out.decode("utf-8", errors="surrogateescape").split("\0"):
+        if item:
+            meta, path = item.split("\t", 1)
+            mode, kind, oid = meta.split()
+            if kind == "blob":
+                entries.append((mode, oid, path))
+    return entries
+
+
+def _extract(top: Path, dest: Path, rev: str, entries: list[tuple[str, str, str]]) -> None:
+    """Write ``entries`` under ``dest`` as git stores them; a committed link's target,
+    when it lies elsewhere in the repository, is extracted too."""
+    done: set[str] = set()
+    while entries:
+        blobs = _blobs(top, [oid for _, oid, _ in entries])
+        targets: list[str] = []
+        for mode, oid, path in entries:
+            if path in done:
+                continue
+            done.add(path)
+            out = dest / path
+            out.parent.mkdir(parents=True, exist_ok=True)
+            if mode == "120000":
+                target = blobs[oid].decode("utf-8", errors="surrogateescape")
+                inside = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+                if posixpath.isabs(target) or inside == ".." or inside.startswith("../"):
+                    raise DiffError(f"{path} at {rev} links outside the repository ({target})")
+                os.symlink(target, out)
+                targets.append(inside)
+            else:
+                out.write_bytes(blobs[oid])
+        entries = [e for e in _tree(top, rev, *targets) if e[2] not in done] if targets else []
+
+
+def _blobs(top: Path, oids: list[str]) -> dict[str, bytes]:
+    """The contents of the blobs ``oids``, from one ``git cat-file --batch``."""
+    wanted = list(dict.fromkeys(oids))
+    try:
+        out = git(top, "cat-file", "--batch", stdin="".join(f"{o}\n" for o in wanted).encode())
+    except GitError as e:
+        raise DiffError(str(e)) from e
+    blobs, at = {}, 0
+    for oid in wanted:
+        eol = out.index(b"\n", at)
+        size = int(out[at:eol].split()[2])
+        blobs[oid] = out[eol + 1 : eol + 1 + size]
+        at = eol + 1 + size + 1
+    return blobs
 
 
 def _figures(ledger: Ledger) -> Any:

@@ -38,12 +38,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from rmxl.read.identity import build_time
 from rmxl.render.report.blocks import Block, Chart, Heading, Paragraph, Report, Table
 from rmxl.render.report.docx_parts import add_field, add_footnotes, footnote_reference
 
 TEXT_WIDTH_CM = 16.6  # A4 (21 cm) less two margins of 2.2 cm
 PICTURE_WIDTH = Cm(16.5)
-FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 HEADER_FILL = "DCE6F1"  # light blue of the header row
 FONT = "Calibri"
@@ -57,11 +57,8 @@ centimetres at most move); a longer one may break, its header row repeated."""
 
 def stamp() -> dt.datetime:
     """The document's timestamp: ``$SOURCE_DATE_EPOCH`` (seconds, UTC) if set and valid,
-    else 2000-01-01 UTC."""
-    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if raw.isdigit():
-        return dt.datetime.fromtimestamp(int(raw), dt.UTC)
-    return FIXED_TIME
+    else :data:`rmxl.read.identity.FIXED_TIME` (2000-01-01 UTC)."""
+    return build_time(None, dict(os.environ))[0]
 
 
 def _page(doc: Document, own_styles: bool) -> None:

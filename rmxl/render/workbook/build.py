@@ -36,10 +36,11 @@ from rmxl.diagnostics import QueryError
 from rmxl.fileio import write_file
 from rmxl.query.figures import Figures
 from rmxl.query.periods import Period, parse_period
+from rmxl.read.identity import build_time
 from rmxl.render.workbook.analysis import write_analysis
 from rmxl.render.workbook.breakdowns import DIM_MEASURES, write_breakdown
 from rmxl.render.workbook.charts import breakdown_charts
-from rmxl.render.workbook.meta import build_time, write_provenance, write_xlwings_conf
+from rmxl.render.workbook.meta import write_provenance, write_xlwings_conf
 from rmxl.render.workbook.style import Book, Styles
 from rmxl.render.workbook.summary import write_compare, write_summary
 from rmxl.render.workbook.tables import (

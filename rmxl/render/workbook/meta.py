@@ -12,22 +12,19 @@ spill range holds the table's values.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
 from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
 from rmxl.query.figures import Figures
 from rmxl.query.periods import Period
+from rmxl.read.identity import commit_label, ledger_name
 from rmxl.render.workbook.style import Styles, page_setup, quote, text
 
 UDF_MODULE = "rmxl.udfs"
 CONF_SHEET = "xlwings.conf"
-FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-"""The build time of a ledger outside git with no SOURCE_DATE_EPOCH."""
 
 
 def rmxl_version() -> str:
@@ -35,53 +32,6 @@ def rmxl_version() -> str:
         return version("rmxl")
     except PackageNotFoundError:
         return "unknown"
-
-
-def _git(root: Path, *args: str) -> str:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=5, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return out.stdout.strip() if out.returncode == 0 else ""
-
-
-def build_time(root: Path, environ: dict[str, str]) -> tuple[dt.datetime, str]:
-    """The time stamped in the workbook and where it comes from: ``SOURCE_DATE_EPOCH``
-    (reproducible-builds.org), else the last git commit touching the ledger, else
-    :data:`FIXED_TIME` — never the clock, so the same ledger gives the same bytes."""
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC), "SOURCE_DATE_EPOCH"
-    stamp = _git(root, "log", "-1", "--format=%ct", "--", ".")
-    if stamp.isdigit():
-        return dt.datetime.fromtimestamp(int(stamp), dt.UTC), "last git commit of the ledger"
-    return FIXED_TIME, "fixed (no git history, no SOURCE_DATE_EPOCH)"
-
-
-def ledger_commit(root: Path) -> str:
-    """The last commit that changed the ledger folder (12 hex digits, ``+`` when the
-    folder has uncommitted changes), or ``""`` outside git. Not HEAD: a commit elsewhere
-    in the repository does not change the ledger, so it must not change the workbook."""
-    commit = _git(root, "log", "-1", "--format=%h", "--abbrev=12", "--", ".")
-    if not commit:
-        return ""
-    dirty = _git(root, "status", "--porcelain", "--", ".")
-    return commit + ("+" if dirty else "")
-
-
-def ledger_name(root: Path) -> str:
-    """The ledger folder as a reader finds it: relative to its git checkout's top folder
-    (``ledger``), else the absolute path."""
-    top = _git(root, "rev-parse", "--show-toplevel")
-    absolute = root.resolve()
-    if top:
-        try:
-            return absolute.relative_to(Path(top).resolve()).as_posix() or "."
-        except ValueError:
-            pass
-    return absolute.as_posix()
 
 
 def write_provenance(
@@ -93,7 +43,7 @@ def write_provenance(
     ws = wb.add_worksheet("Provenance")
     page_setup(ws, titles=(0, 0))
     ws.write_string(0, 0, "Provenance", st.title)
-    commit = ledger_commit(ledger.root)
+    commit = commit_label(ledger.root)
     rows = [
         ("Ledger folder", ledger_name(ledger.root)),
         ("Ledger commit", commit or "(not a git checkout)"),

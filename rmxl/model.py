@@ -85,6 +85,11 @@ class ActionPlan:
     def covers(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
 
+    def overlaps(self, start: dt.date, end: dt.date) -> bool:
+        """Whether the plan is in force on at least one day from ``start`` to ``end``
+        (both inclusive): its priorities are buckets of a period that long (spec §3)."""
+        return self.start <= end and (self.end is None or self.end >= start)
+
 
 @dataclass(frozen=True, slots=True)
 class Taxonomy:
@@ -94,6 +99,11 @@ class Taxonomy:
     partner_types: Vocabulary
     membership: Vocabulary
     action_plans: tuple[ActionPlan, ...]
+
+    def plans_during(self, start: dt.date, end: dt.date) -> tuple[ActionPlan, ...]:
+        """The action plans in force on at least one day from ``start`` to ``end``, in
+        taxonomy order (:meth:`ActionPlan.overlaps`)."""
+        return tuple(p for p in self.action_plans if p.overlaps(start, end))
 
     def plan_on(self, day: dt.date) -> ActionPlan | None:
         """The action plan in force on ``day``, or None."""

@@ -49,12 +49,7 @@ def taxonomy_buckets(tax: Taxonomy, dim: str, period: Period | None) -> list[Buc
         out = [Bucket(c.code, c.code, c.label) for c in tax.membership.values]
         return [*out, Bucket(NONE, NONE, NOT_A_MEMBER)]
     if dim == "priority":
-        plans = [
-            p
-            for p in tax.action_plans
-            if period is None
-            or (p.start <= period.end and (p.end is None or p.end >= period.start))
-        ]
+        plans = tax.action_plans if period is None else tax.plans_during(period.start, period.end)
         qualify = len(plans) > 1
         out = []
         for p in plans:
@@ -118,12 +113,6 @@ class Index:
         raise QueryError(
             "unknown-bucket", f"unknown {dim.replace('_', ' ')} {preview(name)}{hint} ({shown})"
         )
-
-
-def resolve(tax: Taxonomy, dim: str, name: Any, period: Period, partners: dict[str, str]) -> Bucket:
-    """The bucket called ``name`` in ``dim`` (see :meth:`Index.resolve`); ``partners``
-    maps partner id → name."""
-    return Index(tax, dim, period, partners).resolve(name)
 
 
 def _candidates(tax: Taxonomy, dim: str, period: Period, partners: dict[str, str]) -> list[Bucket]:

@@ -110,7 +110,6 @@ class Figures:
         self._breakdowns: dict[tuple[str, Period, str], Breakdown] = {}
         self._totals: dict[tuple[Period, str], Number] = {}
         self._indexes: dict[tuple[str, tuple[str, ...]], Index] = {}
-        self._signed = compiled.agreements["signed"].to_numpy()
         self._amounts = compiled.contributions["amount_text"].map(Decimal)
 
     # -- selection -------------------------------------------------------------------
@@ -232,11 +231,7 @@ class Figures:
 
     def _index(self, d: str, period: Period) -> Index:
         """The bucket names of dimension ``d`` in ``period`` (cached per set of plans)."""
-        plans = tuple(
-            p.code
-            for p in self.taxonomy.action_plans
-            if p.start <= period.end and (p.end is None or p.end >= period.start)
-        )
+        plans = tuple(p.code for p in self.taxonomy.plans_during(period.start, period.end))
         key = (d, plans if d == "priority" else ())
         index = self._indexes.get(key)
         if index is None:

@@ -47,9 +47,6 @@ class Period:
     def __str__(self) -> str:
         return self.text
 
-    def contains(self, day: dt.date) -> bool:
-        return self.start <= day <= self.end
-
 
 def _bad(value: Any, why: str = "") -> QueryError:
     if value is None:

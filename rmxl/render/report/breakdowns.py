@@ -7,7 +7,7 @@ order and number format (:mod:`rmxl.render.report.words`).
 
 from __future__ import annotations
 
-from rmxl.model import NONE, ActionPlan
+from rmxl.model import NONE
 from rmxl.query.figures import Breakdown, Figures
 from rmxl.query.money_words import percent
 from rmxl.query.periods import Period
@@ -118,7 +118,7 @@ def distribution_blocks(fig: Figures, p: Period, dim: str) -> list[Block]:
         )
         head, stem = dimension_label("region"), "regions"
     else:
-        plans = [pl for pl in fig.taxonomy.action_plans if _overlaps(pl, p)]
+        plans = list(fig.taxonomy.plans_during(p.start, p.end))
         terms = list(dict.fromkeys(pl.priorities_term for pl in plans))
         term = " and ".join(terms)
         intro = (
@@ -168,10 +168,6 @@ def pair_table(
         (*rows, total),
         (False, True, True, True, True),
     )
-
-
-def _overlaps(plan: ActionPlan, p: Period) -> bool:
-    return plan.start <= p.end and (plan.end is None or plan.end >= p.start)
 
 
 def _share_series(name: str, bd: Breakdown, drawn: list[int]) -> Series:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 import tomllib
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,8 @@ from rmxl.query.buckets import taxonomy_buckets
 from rmxl.query.periods import parse_period
 from rmxl.render.workbook.analysis import HEADER_ROW
 from rmxl.render.workbook.build import build_workbook
-from rmxl.render.workbook.meta import formula_text, period_arg
+from rmxl.render.workbook.meta import period_arg
+from rmxl.render.workbook.style import quote
 from rmxl.render.workbook.template import (
     DEFAULT_PATH,
     TemplateError,
@@ -72,6 +74,13 @@ analysis:
 """
 REGIONS = ["Africa", "Americas", "Arab States", "Asia-Pacific", "CIS", "Europe", "Multi-regions"]
 
+
+
+def formula_text(name: str, args: Sequence[Any]) -> str:
+    """``=RM_SHARE("region","Africa",2022)``: strings quoted (``"`` doubled), numbers
+    as written (the formulas the Analysis sheet is expected to hold)."""
+    parts = [quote(a) if isinstance(a, str) else repr(a) for a in args]
+    return f"={name}({','.join(parts)})"
 
 def _eval(root: Path, formula: str) -> Any:
     """What `rmxl eval` prints for ``formula``: a number, text, a table (list of rows of

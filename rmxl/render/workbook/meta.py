@@ -12,16 +12,14 @@ spill range holds the table's values.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 
 from xlsxwriter.workbook import Workbook
 
 from rmxl.query.figures import Figures
 from rmxl.query.periods import Period
 from rmxl.read.identity import commit_label, ledger_name
-from rmxl.render.workbook.style import Styles, page_setup, quote, text
+from rmxl.render.workbook.style import Styles, page_setup, text
 
 UDF_MODULE = "rmxl.udfs"
 CONF_SHEET = "xlwings.conf"
@@ -87,13 +85,6 @@ def write_xlwings_conf(wb: Workbook, st: Styles) -> None:
     ws.set_column(0, 0, 16)
     ws.set_column(1, 1, 14)
     ws.hide()  # xlwings finds it by name; readers have no use for it
-
-
-def formula_text(name: str, args: Sequence[Any]) -> str:
-    """``=RM_SHARE("region","Africa",2022)``: strings quoted (``"`` doubled), numbers
-    as written."""
-    parts = [quote(a) if isinstance(a, str) else repr(a) for a in args]
-    return f"={name}({','.join(parts)})"
 
 
 def period_arg(p: Period) -> str | int:

@@ -90,7 +90,6 @@ class Styles:
     total_text: Any
     total_money: Any
     total_count: Any
-    total_percent: Any
 
     @classmethod
     def of(cls, wb: Workbook) -> Styles:
@@ -114,7 +113,6 @@ class Styles:
             total_text=wb.add_format(top),
             total_money=wb.add_format({**top, "num_format": MONEY_FMT}),
             total_count=wb.add_format({**top, "num_format": COUNT_FMT}),
-            total_percent=wb.add_format({**top, "num_format": PERCENT_FMT}),
         )
 
     def number(self, money: bool) -> Any:

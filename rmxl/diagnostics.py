@@ -10,6 +10,8 @@ generated from it (``rmxl errors --markdown``).
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -590,6 +592,27 @@ def describe(code: str) -> Kind | None:
 def make(code: str, message: str, source: Source | None, hint: str = "") -> Diagnostic:
     """Build a :class:`Diagnostic` for a catalogued ``code`` (KeyError if not catalogued)."""
     return Diagnostic(code, CATALOGUE[code].severity, message, source, hint)
+
+
+def closest_name(
+    value: object, choices: Iterable[str], aliases: Mapping[str, str] | None = None
+) -> str | None:
+    """The one of ``choices`` that ``value`` most likely means, for a "did you mean"
+    hint: the choice equal to it ignoring case and surrounding spaces, else the closest by
+    :func:`difflib.get_close_matches` (ratio 0.6 or more, case-insensitive), else None.
+    ``aliases`` (e.g. label → code) are matched too and give their target
+    (``Asia-Pacific`` → ``asia-pacific``). The one suggestion rule of validate's hints
+    and of query errors."""
+    low: dict[str, str] = {}
+    for c in choices:
+        low.setdefault(c.lower(), c)
+    for alias, target in (aliases or {}).items():
+        low[alias.lower()] = target
+    v = str(value).strip().lower()
+    if v in low:
+        return low[v]
+    hit = difflib.get_close_matches(v, list(low), n=1, cutoff=0.6)
+    return low[hit[0]] if hit else None
 
 
 class LedgerError(Exception):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from rmxl.diagnostics import Diagnostic, Source
+from rmxl.diagnostics import Diagnostic, Source, closest_name
 from rmxl.model import ITU, Agreement, Code, Contribution, Partner, Rates, Taxonomy
 from rmxl.read.files import LMap, LSeq
 from rmxl.validate import iso
@@ -355,8 +354,7 @@ def warnings(
     meant = {
         hit
         for n in named or ()
-        if n not in partners
-        for hit in difflib.get_close_matches(n, list(partners), n=1, cutoff=0.6)
+        if n not in partners and (hit := closest_name(n, partners)) is not None
     }
     for pid, p in partners.items():
         if named is not None and named and pid not in named:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from rmxl.diagnostics import Diagnostic, Source, make
+from rmxl.diagnostics import Diagnostic, Source, closest_name, make
 from rmxl.money import amount_problem, rate_problem
 from rmxl.read.files import BadDate, LMap, LSeq
 
@@ -33,15 +32,11 @@ def suggest(
     options = (
         sorted(choices) if isinstance(choices, set | frozenset) else list(dict.fromkeys(choices))
     )
-    v = str(value).strip().lower()
     for pool in ([p for p in prefer], options):
-        low = {c.lower(): c for c in pool}
-        low.update({a.lower(): c for a, c in (aliases or {}).items() if c in pool})
-        if v in low:
-            return f"did you mean {low[v]!r}?"
-        close = difflib.get_close_matches(v, list(low), n=1, cutoff=0.6)
-        if close:
-            return f"did you mean {low[close[0]]!r}?"
+        inside = {a: c for a, c in (aliases or {}).items() if c in pool}
+        hit = closest_name(value, pool, inside)
+        if hit is not None:
+            return f"did you mean {hit!r}?"
     shown = ", ".join(options[:8]) + (", …" if len(options) > 8 else "")
     return f"expected one of: {shown}" if options else ""
 

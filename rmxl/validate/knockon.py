@@ -16,11 +16,10 @@ is made: a contributor that is not a partner of an agreement whose partner id is
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Collection, Iterable
 
-from rmxl.diagnostics import Diagnostic, make
+from rmxl.diagnostics import Diagnostic, closest_name, make
 
 SECTIONS = ("taxonomy", "partners", "rates", "agreements", "reporting_org")
 """The top-level sections of a ledger file (spec §1, and ``reporting_org``: docs/records.md)."""
@@ -70,8 +69,7 @@ def declared(raw: bytes | None) -> frozenset[str]:
 
 def closest_section(key: str) -> str | None:
     """The section ``key`` names or misspells (``agrements`` → ``agreements``), or None."""
-    hit = difflib.get_close_matches(key.lower(), SECTIONS, n=1, cutoff=0.6)
-    return hit[0] if hit else None
+    return closest_name(key, SECTIONS)
 
 
 def triage(diags: Iterable[Diagnostic], lost: Collection[str]) -> list[Diagnostic]:

@@ -18,6 +18,19 @@ from rmxl.money import amount_problem, rate_problem
 from rmxl.read.files import BadDate, LMap, LSeq
 
 
+def key_problems(
+    record: LMap, required: Sequence[str], optional: Sequence[str]
+) -> tuple[list[Any], list[str]]:
+    """A record's unknown keys (keys starting with ``x_`` are allowed and ignored, spec
+    §2) and its missing required keys, both in order: the one rule for ledger records and
+    for the workbook template's sections."""
+    allowed = (*required, *optional)
+    unknown = [
+        k for k in record if not (isinstance(k, str) and (k in allowed or k.startswith("x_")))
+    ]
+    return unknown, [k for k in required if k not in record]
+
+
 def suggest(
     value: str,
     choices: Iterable[str],
@@ -93,9 +106,8 @@ class Checker:
             self.err("wrong-type", f"{what} must be a mapping, not {type_name(value)}", src)
             return None
         allowed = (*required, *optional)
-        for key in value:
-            if isinstance(key, str) and (key in allowed or key.startswith("x_")):
-                continue
+        unknown, missing = key_problems(value, required, optional)
+        for key in unknown:
             hint = suggest(str(key), allowed) + " (keys starting with x_ are ignored)"
             if isinstance(key, int):  # {amount: 1,000} reads as amount: 1 and a key 000
                 hint = (
@@ -103,9 +115,8 @@ class Checker:
                     "thousands separators (1000000 or 1_000_000)"
                 )
             self.err("unknown-key", f"unknown key {str(key)!r} in {what}", value.key_src(key), hint)
-        for key in required:
-            if key not in value:
-                self.err("missing-key", f"{what} has no {key!r}", value.src(), f"add '{key}:'")
+        for key in missing:
+            self.err("missing-key", f"{what} has no {key!r}", value.src(), f"add '{key}:'")
         return value
 
     def text(self, m: LMap, key: str, what: str, required: bool = True) -> str | None:

@@ -43,6 +43,7 @@ from rmxl.read.files import LMap, LSeq, decode, parse_text, read_raw
 from rmxl.render.labels import period_label
 from rmxl.render.workbook.meta import period_arg
 from rmxl.render.workbook.style import quote
+from rmxl.validate.checks import key_problems
 
 FORMATS = ("money", "count", "percent", "text", "table")
 """Cell formats: USD ``#,##0``, count ``#,##0``, share ``0.0%``, text as is, and a table
@@ -187,12 +188,11 @@ def _keys(m: LMap, kind: str, what: str, diags: list[Diagnostic]) -> bool:
     """Unknown keys (``x_`` allowed) and missing required ones; True if none missing."""
     required, optional = _KEYS[kind]
     known = [*required, *optional]
-    for key in m:
-        if not (isinstance(key, str) and (key in known or key.startswith("x_"))):
-            hint = closest(str(key), known).removeprefix(" — ")
-            msg = f"unknown key '{key}' in {what} ({', '.join(known)})"
-            diags.append(make("template-unknown-key", msg, m.key_src(key), hint))
-    absent = [k for k in required if k not in m]
+    unknown, absent = key_problems(m, required, optional)
+    for key in unknown:
+        hint = closest(str(key), known).removeprefix(" — ")
+        msg = f"unknown key '{key}' in {what} ({', '.join(known)})"
+        diags.append(make("template-unknown-key", msg, m.key_src(key), hint))
     diags.extend(_missing(k, what, m.src()) for k in absent)
     return not absent
 

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from rmxl import fileio
 from rmxl.cli import main
 from rmxl.pipeline.load import figures
+from rmxl.render.escape import markdown_cell, markdown_text
 from rmxl.render.report.content import Report, build_report
 from rmxl.render.report.docx import render_docx
 from rmxl.render.report.markup import (
@@ -203,3 +204,19 @@ def test_libreoffice_opens_the_docx(report: Report, pngs: dict[str, bytes], tmp_
     )  # fmt: skip
     pdf = (tmp_path / "r.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page") + pdf.count(b"/Type/Page") >= 4
+
+
+def test_markdown_escapes_raw_html_from_a_partner_name(tmp_path: Path) -> None:
+    """Issue 10: a partner name went into the Markdown as raw HTML; now no tag of a
+    ledger name reaches the Markdown unescaped."""
+    from conftest import PARTNERS, base_files, write_ledger
+
+    evil = "Swiss <img src=x onerror=alert(1)> FDFA &amp; Co"
+    partners = PARTNERS.replace("name: Swiss FDFA", f'name: "{evil}"')
+    root = write_ledger(tmp_path / "l", base_files(**{"partners.yaml": partners}))
+    md = render_markdown(build_report(figures(root), ["2022"], None))
+    assert "Swiss" in md and "<img" not in md.replace("\\<img", "").replace("&lt;img", "")
+    assert "&amp;amp;" in md  # an entity written in a name shows as written
+    # the diff's escaping (rmxl/render/escape.py; tests/test_diff.py: R&D → R&amp;D)
+    assert markdown_text("R&D <lab>") == "R&amp;D &lt;lab&gt;"
+    assert markdown_cell("a | b\nc") == "a \\| b c"

@@ -75,12 +75,12 @@ analysis:
 REGIONS = ["Africa", "Americas", "Arab States", "Asia-Pacific", "CIS", "Europe", "Multi-regions"]
 
 
-
 def formula_text(name: str, args: Sequence[Any]) -> str:
     """``=RM_SHARE("region","Africa",2022)``: strings quoted (``"`` doubled), numbers
     as written (the formulas the Analysis sheet is expected to hold)."""
     parts = [quote(a) if isinstance(a, str) else repr(a) for a in args]
     return f"={name}({','.join(parts)})"
+
 
 def _eval(root: Path, formula: str) -> Any:
     """What `rmxl eval` prints for ``formula``: a number, text, a table (list of rows of

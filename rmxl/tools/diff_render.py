@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rmxl.query.money_words import percent
 from rmxl.query.names import MONEY
+from rmxl.render.escape import markdown_cell as _md_cell
 from rmxl.tools.diff import Change, Effect, LedgerDiff
 
 _SIGN = {"added": "+", "removed": "-", "changed": "~"}
@@ -70,13 +71,6 @@ def _text_effect(e: Effect) -> list[str]:
             f"{percent(s.old, 2)} → {percent(s.new, 2)}"
         )
     return [*out, ""]
-
-
-def _md_cell(v: str) -> str:
-    """Ledger text as inert Markdown: no table break, no HTML, no @mention (a PR comment
-    must not notify anyone because a title says @team)."""
-    v = v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("@", "&#64;")
-    return v.replace("|", "\\|").replace("\n", " ")
 
 
 def markdown(d: LedgerDiff) -> str:

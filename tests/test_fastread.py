@@ -1,6 +1,6 @@
 """The fast reading path gives exactly rmxl.read.files's located trees, or steps aside.
 
-The property checked everywhere: for any text, ``fastread.parse_text`` either returns
+The property checked everywhere: for any text, ``fastread.parse_subset`` either returns
 ``FALLBACK`` or the very tree ``rmxl.read.files.parse_text`` builds — same types (``1`` is not
 ``1.0`` nor ``True``), values, and 1-based (line, column) of every mapping, key, value
 and list item — while ``rmxl.read.files`` reports no diagnostic for that text.
@@ -45,7 +45,7 @@ def both(text: str) -> tuple[Any, Any, list[Diagnostic]]:
     """(fast result, read.py result, read.py diagnostics) for one decoded text."""
     diags: list[Diagnostic] = []
     slow = read.parse_text(text, "f.yaml", diags)
-    return fastread.parse_text(text, "f.yaml"), slow, diags
+    return fastread.parse_subset(text, "f.yaml"), slow, diags
 
 
 def assert_same_or_fallback(text: str) -> bool:
@@ -97,7 +97,7 @@ def test_values_positions_and_yaml_1_2_scalars() -> None:
         "    empty:\n"
         "  -\n"
     )
-    fast = fastread.parse_text(text, "f.yaml")
+    fast = fastread.parse_subset(text, "f.yaml")
     assert isinstance(fast, LMap)
     rec = fast["a"][0]
     assert rec["country"] == "NO" and rec["yes"] == "on"
@@ -148,7 +148,7 @@ def test_values_positions_and_yaml_1_2_scalars() -> None:
 def test_scalars_read_fast(value: str, expected: Any) -> None:
     flow = "" if ":" in value or "#" in value else f"l: [{value}]\n"  # those fall back there
     text = f"k: {value}\n{flow}m:\n  - {value}\n"
-    fast = fastread.parse_text(text, "f.yaml")
+    fast = fastread.parse_subset(text, "f.yaml")
     assert isinstance(fast, LMap), f"{value!r} fell back"
     got = fast["k"]
     assert type(got) is type(expected)

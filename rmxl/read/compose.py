@@ -12,11 +12,8 @@ diagnostics.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -33,69 +30,37 @@ from ruamel.yaml.events import (
 from ruamel.yaml.nodes import ScalarNode
 
 from rmxl.diagnostics import Diagnostic, Source, make
-from rmxl.read.located import BadDate, LMap, LSeq, Pos
+from rmxl.read.located import LMap, LSeq, Pos
+from rmxl.read.scalars import MAX_DEPTH, TAG_PREFIX, UnknownTag, kind_of, scalar_value
 
-_TAG = "tag:yaml.org,2002:"
-_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_FLOAT_SPECIAL = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
-_NULLS = ("", "~", "null", "Null", "NULL")
-MAX_DEPTH = 64
-"""Deepest nesting of lists and mappings read (a ledger needs 7): deeper is yaml-too-large."""
 MAX_ALIAS_VALUES = 100_000
 """Most values aliases may repeat in one file: more (an alias bomb) is yaml-too-large."""
 MAX_FILE_BYTES = 32 * 1024 * 1024
 """Largest file read (about 65,000 agreements): larger is yaml-too-large."""
-MAX_NUMBER_CHARS = 100
 
 
 def _scalar(tag: str, text: str, file: str, pos: Pos, diags: list[Diagnostic]) -> Any:
-    """A resolved scalar → str, int, Decimal (a finite YAML float, exactly as written: spec
-    §6), float (``.inf``, ``.nan``), bool, None, date or :class:`BadDate`; a value
-    its tag cannot hold (``!!int abc``, 5,000 digits) is ``wrong-type`` and None."""
-    kind = tag[len(_TAG) :] if tag.startswith(_TAG) else ""
+    """A resolved scalar → its value by the one scalar table (:mod:`rmxl.read.scalars`);
+    a value its tag cannot hold (``!!int abc``, 5,000 digits) is ``wrong-type`` and
+    None, a tag rmxl does not construct ``yaml-tag`` and None."""
+    kind = kind_of(tag)
     try:
-        if kind == "str":
-            return text
-        if kind in ("int", "float") and len(text) > MAX_NUMBER_CHARS:
-            raise ValueError(f"a number of {len(text)} characters is too long")
-        if kind == "int":
-            t = text.replace("_", "")
-            return int(t) if t.lstrip("+-").isdigit() else int(t, 0)
-        if kind == "float":
-            t = text.replace("_", "").lower()
-            return _FLOAT_SPECIAL[t] if t in _FLOAT_SPECIAL else Decimal(t)
-        if kind == "timestamp":
-            return _date(text)
-        if kind == "null" and text in _NULLS:
-            return None
-        if kind == "bool" and text.lower() in ("true", "false"):
-            return text.lower() == "true"
-    except (ValueError, InvalidOperation) as e:
-        src = Source(file, *pos)
-        diags.append(make("wrong-type", f"{text[:40]!r} is not a YAML {kind}: {e}", src))
-        return None
-    if kind in ("null", "bool"):
-        diags.append(make("wrong-type", f"{text[:40]!r} is not a YAML {kind}", Source(file, *pos)))
-        return None
-    _bad_tag(tag, Source(file, *pos), diags)
+        return scalar_value(kind, text)
+    except UnknownTag:
+        _bad_tag(tag, Source(file, *pos), diags)
+    except (ValueError, ArithmeticError) as e:
+        why = f": {e}" if str(e) else ""
+        diags.append(
+            make("wrong-type", f"{text[:40]!r} is not a YAML {kind}{why}", Source(file, *pos))
+        )
     return None
-
-
-def _date(text: str) -> dt.date | BadDate:
-    m = _DATE_RE.match(text.strip())
-    if not m:
-        return BadDate(text, "a date is written YYYY-MM-DD, without a time")
-    try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError as e:
-        return BadDate(text, str(e))
 
 
 def _bad_tag(tag: str, src: Source, diags: list[Diagnostic]) -> None:
     diags.append(
         make(
             "yaml-tag",
-            f"unsupported YAML tag {tag.replace(_TAG, '!!')!r}; it was not constructed",
+            f"unsupported YAML tag {tag.replace(TAG_PREFIX, '!!')!r}; it was not constructed",
             src,
             "write plain data: strings, numbers, dates, lists",
         )
@@ -181,7 +146,7 @@ class _Composer:
             )
         value: LMap | LSeq = LMap(self.file, pos) if mapping else LSeq(self.file, pos)
         attached: Any = value
-        if ev.tag not in (None, "!", _TAG + ("map" if mapping else "seq")):
+        if ev.tag not in (None, "!", TAG_PREFIX + ("map" if mapping else "seq")):
             _bad_tag(str(ev.tag), Source(self.file, *pos), self.diags)
             attached = None
         self.add(attached, pos, 0)

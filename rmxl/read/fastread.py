@@ -1,6 +1,6 @@
 """A fast reading path for the plain YAML a ledger is written in; falls back on doubt.
 
-:func:`parse_text` reads the common shape of a ledger file (block mappings and lists,
+:func:`parse_subset` reads the common shape of a ledger file (block mappings and lists,
 one-line flow lists and mappings, plain and simply quoted scalars, comments) line by line,
 about five times faster than composing ruamel.yaml's events, and builds the very same
 :class:`~rmxl.read.files.LMap` / :class:`~rmxl.read.files.LSeq` trees, with the same 1-based
@@ -12,28 +12,25 @@ or unusual keys, a duplicate key, a value that would be a diagnostic (``2023-02-
 ``0x1F``, a 200-digit number…), tabs, control characters, document markers. The caller
 then parses the file with :func:`rmxl.read.files.parse_text`, so every diagnostic still comes
 from there with its position. Scalars are resolved by ruamel.yaml's own YAML 1.2 resolver
-(``NO``, ``yes``, ``on`` stay strings; ``2023-03-01`` is a date).
+(``NO``, ``yes``, ``on`` stay strings; ``2023-03-01`` is a date) and built by the one
+scalar table of both parsers, :mod:`rmxl.read.scalars`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from decimal import Decimal
 from typing import Any, Final
 
 from rmxl.diagnostics import Diagnostic
-from rmxl.read.files import LMap, LSeq, Pos, decode
-from rmxl.read.files import parse_text as read_parse_text
+from rmxl.read.files import LMap, LSeq, Pos, decode, parse_text
+from rmxl.read.located import BadDate
+from rmxl.read.scalars import MAX_DEPTH, UnknownTag, kind_of, scalar_value
 
 FALLBACK: Final = object()
 """Returned when the text is not in the subset read here: parse it with rmxl.read.files."""
 
-MAX_DEPTH = 40
-"""Deeper nesting is left to rmxl.read.files (which has its own limit and diagnostic)."""
-
-_TAG = "tag:yaml.org,2002:"
 # Characters outside printable YAML, the other YAML line breaks (NEL, LS, PS), a BOM
 # inside the text, tab and CR: any of them sends the file to rmxl.read.files. The full pattern
 # takes milliseconds to compile, so ASCII text (the usual case) is checked with a small one.
@@ -67,9 +64,6 @@ _DIGITS = re.compile(r"[0-9]{1,18}")
 _DECIMAL = re.compile(r"[0-9]{1,40}\.[0-9]{1,40}")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # [0-9]: other digits are text
 _RESOLVED_FIRST = frozenset("tTfF-+0123456789.<~nN=!&*")
-_FLOAT_SPECIAL = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
-_NULLS = ("", "~", "null", "Null", "NULL")
-_MAX_NUMBER_CHARS = 100
 
 
 class _Bail(Exception):
@@ -106,25 +100,16 @@ def _plain_value(text: str) -> Any:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             raise _Bail from None
-    tag = _resolve_tag(text)
-    kind = tag[len(_TAG) :] if tag.startswith(_TAG) else ""
-    if kind == "str":
-        return text
-    if kind == "null" and text in _NULLS:
-        return None
-    if kind == "bool" and text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    if kind in ("int", "float") and len(text) <= _MAX_NUMBER_CHARS:
-        t = text.replace("_", "")
-        try:
-            if kind == "int" and _INT.fullmatch(text):
-                return int(t)
-            if kind == "float":
-                t = t.lower()
-                return _FLOAT_SPECIAL[t] if t in _FLOAT_SPECIAL else Decimal(t)
-        except (ValueError, ArithmeticError):
-            raise _Bail from None
-    raise _Bail  # a timestamp with a time, a merge key, …: rmxl.read.files says what it is
+    kind = kind_of(_resolve_tag(text))
+    if kind == "int" and not _INT.fullmatch(text):
+        raise _Bail  # 0x1F, 0o17: left to rmxl.read.files
+    try:
+        value = scalar_value(kind, text)
+    except (UnknownTag, ValueError, ArithmeticError):
+        raise _Bail from None  # rmxl.read.files says what is wrong with it
+    if isinstance(value, BadDate):  # a timestamp with a time: rmxl.read.files's
+        raise _Bail
+    return value
 
 
 class _Parser:
@@ -162,7 +147,7 @@ class _Parser:
 
     def node(self, depth: int) -> tuple[Any, Pos]:
         """The block list or mapping starting on the next line, and its position."""
-        if depth > MAX_DEPTH:
+        if depth >= MAX_DEPTH - 1:  # the full parser reports what is too deep
             raise _Bail
         n, m = self.rows[self.i]
         ind = self.inds[self.i]
@@ -376,7 +361,7 @@ class _Parser:
                 return (q if g == 1 else mp), i
 
 
-def parse_text(text: str, file: str) -> LMap | object | None:
+def parse_subset(text: str, file: str) -> LMap | object | None:
     """One file's decoded text (LF line ends, no BOM) → its top-level :class:`LMap`, None
     for a file without content, or :data:`FALLBACK` when the text is outside the subset
     read here (then no diagnostic is lost: :func:`rmxl.read.files.parse_text` reports them)."""
@@ -406,8 +391,8 @@ def read_bytes(raw: bytes, file: str, diags: list[Diagnostic]) -> LMap | None:
     text = decode(raw, file, diags)
     if text is None:
         return None
-    data = parse_text(text, file)
+    data = parse_subset(text, file)
     if data is FALLBACK:
-        return read_parse_text(text, file, diags)
+        return parse_text(text, file, diags)
     assert data is None or isinstance(data, LMap)
     return data

@@ -373,3 +373,14 @@ def test_generated_plain_documents_mostly_go_fast() -> None:
         )
         taken += assert_same_or_fallback(text)
     assert taken == 50
+
+
+def test_one_scalar_table_for_both_parsers() -> None:
+    """Issue 9: the full and the fast parser had their own scalar tables, and MAX_DEPTH
+    was 40 in one and 64 in the other."""
+    from rmxl.read import compose, scalars
+
+    assert compose.MAX_DEPTH == fastread.MAX_DEPTH == scalars.MAX_DEPTH == 64
+    for module in (compose, fastread):
+        for own in ("_NULLS", "_FLOAT_SPECIAL", "_TAG", "MAX_NUMBER_CHARS", "_MAX_NUMBER_CHARS"):
+            assert not hasattr(module, own), (module.__name__, own)

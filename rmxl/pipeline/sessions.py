@@ -73,7 +73,7 @@ class Session:
     signature: Signature
     figures: Figures | None
     error: LedgerError | None
-    checked: float
+    checked_at: float
     memo: dict[Any, Any] = field(default_factory=dict)
     compiles: int = 1
 
@@ -106,12 +106,12 @@ class Sessions:
         key = os.fspath(root)
         s = self._by_root.get(key)
         now = self.clock()
-        if s is not None and now - s.checked < self.interval:
+        if s is not None and now - s.checked_at < self.interval:
             return s
         path = Path(key)
         sig = signature(path)
         if s is not None and sig == s.signature:
-            s.checked = now
+            s.checked_at = now
             return s
         figures, error = compile_folder(path)
         fresh = Session(path, sig, figures, error, self.clock())

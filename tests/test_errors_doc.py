@@ -21,7 +21,7 @@ def _source() -> str:
     return "".join(
         p.read_text(encoding="utf-8")
         for p in sorted((ROOT / "rmxl").rglob("*.py"))
-        if p.name != "diagnostics.py"
+        if p.name != "diagnostics.py" and "catalogue" not in p.parts
     )
 
 

@@ -88,3 +88,10 @@ def test_outside_git_there_is_no_commit(tmp_path: Path) -> None:
     root = write_ledger(tmp_path / "l", base_files())
     assert commit_label(root) == ""
     assert rm_info(loader.figures(root), "commit") == ""
+
+
+def test_the_report_source_line_names_the_same_commit(repo: Path) -> None:
+    from rmxl.render.report.content import source_line
+
+    fig = loader.figures(repo / "ledger")
+    assert f"ledger at commit {rm_info(fig, 'commit')}," in source_line(fig)

@@ -79,8 +79,9 @@ def test_docx_says_the_grouping_and_the_plans_word(package: dict[str, str]) -> N
 
 
 def test_docx_source_line_names_the_ledger_commit(package: dict[str, str]) -> None:
+    # the last commit that changed the ledger, as RM_INFO and Provenance name it (issue 9)
     head = subprocess.run(
-        ["git", "-C", str(DEMO), "rev-parse", "--short=12", "HEAD"],
+        ["git", "-C", str(DEMO), "log", "-1", "--format=%h", "--abbrev=12", "--", "."],
         capture_output=True,
         text=True,
         check=True,

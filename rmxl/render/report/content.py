@@ -118,13 +118,13 @@ def build_time() -> dt.datetime:
 
 def source_line(fig: Figures, when: dt.datetime | None = None) -> str:
     """``Source: ledger at commit 8c4642a1b2c3, built 2026-12-03 13:55 UTC, rmxl 0.1.0``
-    (the commit ends in ``+`` when the ledger has uncommitted changes; "not in git"
-    outside a checkout)."""
+    (the last commit that changed the ledger, :func:`rmxl.read.identity.commit_label`, as
+    RM_INFO and the workbook's Provenance name it; "not in git" outside a checkout)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from rmxl.query.functions import git_commit
+    from rmxl.read.identity import commit_label
 
-    commit = git_commit(fig.compiled.ledger.root.resolve())
+    commit = commit_label(fig.compiled.ledger.root.resolve())
     try:
         rmxl = version("rmxl")
     except PackageNotFoundError:  # pragma: no cover - running from a source tree

@@ -56,6 +56,12 @@ def test_month_first_and_bad_dates() -> None:
         ("EUR 0.9 mn", "900000", "EUR"),
         (2400000.0, "2400000", None),
         (1234.56, "1234.56", None),
+        # text is read exactly at any size (no rounding to 28 digits; limits come after)
+        ("123456789012345678901234567890", "123456789012345678901234567890", None),
+        ("1234567890123456789012345678.9 bn", "1234567890123456789012345678900000000", None),
+        # a number cell as the spreadsheet shows it (15 significant digits)
+        (1.1 * 3, "3.3", None),
+        (1e20, "100000000000000000000", None),
     ],
 )
 def test_amounts(cell: object, amount: str, currency: str | None) -> None:

@@ -17,10 +17,18 @@ from typing import Any
 
 from rmxl.diagnostics import Diagnostic, make
 from rmxl.model import ITU
+from rmxl.money import amount_problem
 from rmxl.tools.ingest.mapping import LISTS, REQUIRED, Located, Map
 from rmxl.tools.ingest.match import Names, new_partner_id
 from rmxl.tools.ingest.sheet import Cell
-from rmxl.tools.ingest.values import BadValue, fold, parse_amount, parse_date, split_cell
+from rmxl.tools.ingest.values import (
+    BadValue,
+    amount_text,
+    fold,
+    parse_amount,
+    parse_date,
+    split_cell,
+)
 
 NO_AMOUNT = {"", "-", "–", "—", "n/a", "na", "none", "nil", "in kind", "in-kind", "0"}
 CODES = {
@@ -114,7 +122,7 @@ class Reader:
         self._contributions(draft, vals, cells)
 
     def _fields(self, vals: dict[str, Any], cells: dict[str, Cell]) -> dict[str, Any] | None:
-        out: dict[str, Any] = {}
+        out: dict[str, Any] = {"title": _text(vals["title"])}
         ok = True
         try:
             out["signed"] = parse_date(vals["signed"], self.map.day_first)
@@ -159,7 +167,8 @@ class Reader:
                 self.diags.append(
                     make(
                         "import-conflict",
-                        f"{f} differs from the agreement's first row ({first[f]!r})",
+                        f"{f} {_shown(v)!r} differs from the agreement's first row "
+                        f"({_shown(first[f])!r})",
                         cells[f],
                         "rows of one agreement must agree on its fields",
                     )
@@ -205,6 +214,7 @@ class Reader:
     ) -> tuple[Decimal, str] | None:
         try:
             amount, written = parse_amount(value, self.names.currencies)
+            _check_amount(amount)
         except BadValue as e:
             self._bad(amount_f, cells[amount_f], e)
             return None
@@ -256,6 +266,26 @@ class Reader:
                 )
                 continue
             self._contributions(draft, raw, cells)
+
+
+def _shown(v: Any) -> str:
+    """A field's value as the sheet would show it: ``2022-03-14``, ``africa; europe``."""
+    return "; ".join(map(str, v)) if isinstance(v, list) else _text(v)
+
+
+def _check_amount(amount: Decimal) -> None:
+    """Raise :class:`BadValue` for an amount the ledger refuses (negative, too large, too
+    many digits or decimals: :func:`rmxl.money.amount_problem`, spec §6), so that it is
+    reported at its cell and never dropped or rounded."""
+    if amount < 0:
+        raise BadValue(
+            f"{amount_text(amount)} is negative",
+            "an amount is what a partner commits, above 0: leave a cancelled or refunded "
+            "contribution out, or record its correction in the ledger by hand",
+        )
+    problem = amount_problem(amount) if amount > 0 else ""
+    if problem:
+        raise BadValue(f"{amount_text(amount)} {problem}", "check the cell")
 
 
 def _text(v: Any) -> str:

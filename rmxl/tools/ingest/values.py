@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from rmxl.tools.ingest.sheet import excel_date
@@ -96,13 +96,15 @@ def parse_amount(value: Any, currencies: frozenset[str]) -> tuple[Decimal, str |
     """An amount cell → ``(amount, currency or None)``: a number, or text such as
     ``1,000,000``, ``1 000 000``, ``1'000'000``, ``2.4 million``, ``CHF 2.4 million``,
     ``USD 500k``, ``$1.6m``, ``2,400,000 CHF``. The currency written in the text is an ISO
-    4217 code of ``currencies`` or a symbol ($ € £ ¥)."""
+    4217 code of ``currencies`` or a symbol ($ € £ ¥). A number cell is read to the 15
+    significant digits a spreadsheet shows (``=1.1*3`` → ``3.3``); text is read exactly,
+    at any size. Raises :class:`BadValue`."""
     if isinstance(value, bool) or value is None:
         raise BadValue(f"{value!r} is not an amount", AMOUNT_HINT)
     if isinstance(value, int):
         return Decimal(value), None
-    if isinstance(value, float):
-        return _exact(Decimal(repr(value))), None
+    if isinstance(value, float):  # a cell's double, as the spreadsheet shows it: 15 digits
+        return _exact(Decimal(f"{value:.15g}")), None
     text = " ".join(str(value).split())
     m = _AMOUNT.match(text)
     if not m:
@@ -124,7 +126,8 @@ def parse_amount(value: Any, currencies: frozenset[str]) -> tuple[Decimal, str |
         else:
             raise BadValue(f"{text!r}: {m['scale']!r} is not a currency or a scale", AMOUNT_HINT)
     number = _number(m["num"].strip(), text)
-    return _exact(number.scaleb(scale)), currency
+    exact = Context(prec=len(number.as_tuple().digits))  # scaleb rounds to the context
+    return _exact(number.scaleb(scale, exact)), currency
 
 
 def _number(num: str, text: str) -> Decimal:
@@ -143,9 +146,14 @@ def _number(num: str, text: str) -> Decimal:
 
 
 def _exact(d: Decimal) -> Decimal:
-    """Without trailing zeros or exponent: ``2.40E+6`` → ``2400000``."""
-    d = d.normalize()
-    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
+    """Without trailing zeros or exponent: ``2.40E+6`` → ``2400000``; exact at any size
+    (no rounding to the decimal context's 28 digits: the limits on amounts are checked
+    afterwards, on the value as written)."""
+    if not d.is_finite():
+        raise BadValue(f"{d} is not an amount", AMOUNT_HINT)
+    if d == d.to_integral_value():
+        return Decimal(int(d))
+    return d.normalize(Context(prec=len(d.as_tuple().digits)))
 
 
 def amount_text(d: Decimal) -> str:

@@ -1,0 +1,90 @@
+"""rmxl import of careless and hostile sheets: each is refused at its cell (exit 1, no
+traceback, nothing written) or read to the number the sheet shows, never to another one.
+
+Ledger: the conftest taxonomy, partners (Swiss FDFA, Acme Telecom…) and CHF rates (0.96
+from 2022-01-01), no agreements. A one-row sheet of Acme's USD 1,000 signed 2022-03-14
+imports to 2022 funds of USD 1,000."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import base_files, run_cli, write_ledger
+
+openpyxl = pytest.importorskip("openpyxl")
+
+HEAD = ["id", "title", "signed", "partners", "regions", "priorities", "amount", "currency"]
+ROW = ["A-2022-1", "Pilot", "14/03/2022", "Acme Telecom", "Africa", "Cybersecurity", 1000, "USD"]
+MAP = (
+    "columns: {id: id, title: title, signed: signed, partners: partners, regions: regions,"
+    " priorities: priorities, amount: amount, currency: currency}\n"
+)
+
+
+def ledger(tmp_path: Path) -> Path:
+    files = base_files()
+    del files["agreements/2022.yaml"]
+    return write_ledger(tmp_path / "ledger", files)
+
+
+def row(**cells: Any) -> list[Any]:
+    out = list(ROW)
+    for k, v in cells.items():
+        out[HEAD.index(k)] = v
+    return out
+
+
+def book(tmp_path: Path, rows: list[list[Any]], head: list[str] = HEAD) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Agreements"
+    for r in [head, *rows]:
+        ws.append(r)
+    path = tmp_path / "team.xlsx"
+    wb.save(path)
+    return path
+
+
+def refused(tmp_path: Path, sheet: Path) -> str:
+    """Import ``sheet``; assert it is refused with nothing written; the diagnostics."""
+    root = ledger(tmp_path)
+    m = tmp_path / "map.yaml"
+    m.write_text(MAP)
+    status, _, err = run_cli("import", "--ledger", str(root), "--map", str(m), str(sheet))
+    assert status == 1, err
+    assert "Traceback" not in err and not (root / "agreements").exists()
+    return err
+
+
+@pytest.mark.parametrize(
+    ("amount", "shown"),
+    [
+        ("123456789012345678901234567890", "123456789012345678901234567890 is implausibly"),
+        (1e20, "100000000000000000000 is implausibly large"),
+        (-5000, "-5000 is negative"),
+        ("12345678901234.56", "has more than 15 significant digits"),
+    ],
+)
+def test_amounts_the_ledger_refuses_are_refused_at_their_cell(
+    tmp_path: Path, amount: Any, shown: str
+) -> None:
+    # before: the 30-digit text raised a decimal traceback, -5000 was dropped and the
+    # agreement imported with no contribution, 1e20 was blamed on a file never written
+    err = refused(tmp_path, book(tmp_path, [row(amount=amount)]))
+    assert "team.xlsx:Agreements!G2: error[import-bad-amount]: " in err
+    assert shown in err
+
+
+def test_rows_of_one_agreement_that_differ_in_title_are_a_conflict(tmp_path: Path) -> None:
+    # before: the second row's title was silently dropped and its amount added
+    err = refused(tmp_path, book(tmp_path, [row(), row(title="Another project")]))
+    assert "team.xlsx:Agreements!B3: error[import-conflict]: title 'Another project'" in err
+    assert "first row ('Pilot')" in err
+
+
+def test_a_conflict_shows_values_as_written(tmp_path: Path) -> None:
+    err = refused(tmp_path, book(tmp_path, [row(), row(signed="15/03/2022")]))
+    assert "signed '2022-03-15' differs from the agreement's first row ('2022-03-14')" in err

@@ -287,8 +287,16 @@ KINDS: list[Kind] = [
         "rates-file",
         "Rates file cannot be read",
         "The file is not a UN Treasury operational rates file (tab-separated, CSV, XML or a "
-        "workbook with currency code, effective date and rate), or a row lacks its rate or "
-        "date.",
+        "workbook with currency code, effective date and rate), a row lacks its rate or "
+        "date, or the file gives two rates for one currency and date.",
+    ),
+    _k(
+        "ecb-no-rate",
+        "No ECB rate to fill with",
+        "rmxl rates fill --source ecb filled no rate for these months: the ECB publishes "
+        "no reference rate for the currency, or its history ends before them; a stale rate "
+        "is never used.",
+        "warning",
     ),
     _k(
         "rate-disagrees",

@@ -183,5 +183,7 @@ def rates_fill(ledger: Path | None, source: str, dry_run: bool) -> None:
     root = loader.ledger_dir(ledger)
     with library_errors(lambda: root):
         ledger_ = loader.load(root)
-        out = add_rates(root, ledger_, ecb_rates(ledger_), source, "the ECB", dry_run)
+        notes: list[Any] = []
+        out = add_rates(root, ledger_, ecb_rates(ledger_, notes), source, "the ECB", dry_run)
+    out.diagnostics[:0] = notes
     _rates_report(out, dry_run, "ECB")

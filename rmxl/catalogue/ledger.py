@@ -239,6 +239,12 @@ KINDS: list[Kind] = [
         "Import: column not found",
         "A column the map names is not in the sheet's header row.",
     ),
+    _k(
+        "import-duplicate-column",
+        "Import: two columns with one header",
+        "Two columns of the header row answer to the header a field is mapped to (case, "
+        "accents and spaces aside); rmxl does not guess which one is meant.",
+    ),
     _k("import-missing-value", "Import: empty cell", "A required field's cell is empty."),
     _k("import-bad-date", "Import: not a date", "The cell cannot be read as a date."),
     _k(

@@ -35,7 +35,7 @@ from xml.etree import ElementTree as ET
 
 from rmxl.diagnostics import Diagnostic, Source, make
 from rmxl.model import Ledger
-from rmxl.tools.ingest.sheet import ImportFailure, kind_of, read_grid
+from rmxl.tools.ingest.sheet import ImportFailure, kind_of, read_grid, text_of
 from rmxl.tools.ingest.values import BadValue, parse_date
 from rmxl.validate import iso
 
@@ -61,7 +61,7 @@ def un_rates(path: Path, effective: dt.date | None = None) -> list[Entry]:
     :class:`ImportFailure` when the file has no rate or a row cannot be read."""
     shown = path.as_posix()
     if kind_of(path, shown, any_text=True) == "csv":
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        text = text_of(path.read_bytes())
         if "<UN_OPERATIONAL_RATES" in text:
             return _xml(text, shown)
         rows: list[list[Any]] = [_split(line) for line in text.splitlines()]

@@ -239,15 +239,20 @@ def locate(grid: Grid, sm: SheetMap, source: str) -> Located:
         rows = [sm.header_row - 1]
     else:
         rows = list(range(min(SCAN_ROWS, len(grid.rows))))
-    best: tuple[int, int, dict[str, int]] = (-1, 0, {})
+    best: tuple[int, int, dict[str, list[int]]] = (-1, 0, {})
     for r in rows:
         if r >= len(grid.rows):
             continue
         heads = _headers(grid, r, sm.header_rows)
-        found = {f: j for f, h in named.items() for j, names in enumerate(heads) if h in names}
-        if len(found) > best[0]:
-            best = (len(found), r, found)
-    _, r, found = best
+        hits = {f: [j for j, names in enumerate(heads) if h in names] for f, h in named.items()}
+        matched = {f: js for f, js in hits.items() if js}
+        if len(matched) > best[0]:
+            best = (len(matched), r, matched)
+    _, r, hits = best
+    twice = [f for f, js in hits.items() if len(js) > 1]
+    if twice:
+        raise ImportFailure([_twice(grid, r, f, hits[f], sm.columns[f]) for f in twice])
+    found: dict[str, int] = {f: js[0] for f, js in hits.items()}
     for f, h in sm.columns.items():  # a column letter (C) where no header says it
         if f not in found and re.fullmatch(r"[A-Z]{1,3}", h):
             found[f] = column_number(h) - 1
@@ -266,6 +271,19 @@ def locate(grid: Grid, sm: SheetMap, source: str) -> Located:
         ]
         raise ImportFailure(diags)
     return Located(grid, r + sm.header_rows, found)
+
+
+def _twice(grid: Grid, r: int, f: str, columns: list[int], header: str) -> Diagnostic:
+    """Two columns answer to one field's header: which one holds it is not for rmxl to
+    guess (either would give a number the sheet may not mean)."""
+    where = " and ".join(letters(j + 1) for j in columns)
+    return make(
+        "import-duplicate-column",
+        f"columns {where} are both headed {header!r} (for {f})",
+        grid.cell(r, columns[1]),
+        "rename one of them, or map the field by its column letter (e.g. "
+        f"{f}: {letters(columns[0] + 1)})",
+    )
 
 
 def column_name(loc: Located, f: str) -> str:

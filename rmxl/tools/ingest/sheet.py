@@ -2,7 +2,8 @@
 
 .xlsx, .xlsm, .xls, .ods through python-calamine (values as cached by the spreadsheet:
 numbers, text, booleans, dates and datetimes); .csv through the csv module (text, the
-delimiter sniffed, UTF-8 with or without BOM, else Windows-1252). Before anything is read
+delimiter sniffed: UTF-16 with BOM, UTF-8 with or without BOM, else Windows-1252). The
+default sheet is the first visible worksheet. Before anything is read
 the file is checked: size (:data:`MAX_BYTES`), kind (by its first bytes, not its name),
 encryption. A formula cell whose value was never computed (a file written by a program,
 never opened in a spreadsheet) reads as empty in every reader: such cells of .xlsx files
@@ -33,6 +34,7 @@ before it is read."""
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"
+UTF16 = (b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,9 @@ def kind_of(path: Path, display: str, any_text: bool = False) -> str:
         return "zip"
     if head.startswith(OLE):
         return "ole"
-    if (any_text or path.suffix.lower() in (".csv", ".txt")) and b"\x00" not in head:
+    if (any_text or path.suffix.lower() in (".csv", ".txt")) and (
+        b"\x00" not in head or head.startswith(UTF16)
+    ):
         return "csv"
     raise _fail(
         "import-unreadable",
@@ -145,7 +149,7 @@ def read_grid(path: Path, sheet: str | None, display: str | None = None) -> Grid
             "open it in a spreadsheet program and save it again as .xlsx",
         ) from e
     names = list(wb.sheet_names)
-    name = sheet if sheet is not None else names[0]
+    name = sheet if sheet is not None else _first_visible(wb, pc)
     if name not in names:
         low = {n.strip().casefold(): n for n in names}
         found = low.get(name.strip().casefold())
@@ -164,6 +168,15 @@ def read_grid(path: Path, sheet: str | None, display: str | None = None) -> Grid
     return grid
 
 
+def _first_visible(wb: Any, pc: Any) -> str:
+    """The first worksheet a person sees when opening the file: hidden sheets (old
+    versions, lookup lists) and chart sheets are passed over."""
+    for m in wb.sheets_metadata:
+        if m.visible == pc.SheetVisibleEnum.Visible and m.typ == pc.SheetTypeEnum.WorkSheet:
+            return str(m.name)
+    return str(wb.sheet_names[0])
+
+
 def _encrypted(path: Path) -> bool:
     """An OLE file holding an ``EncryptedPackage`` stream is an encrypted xlsx."""
     data = path.read_bytes()
@@ -179,12 +192,19 @@ def _encrypted_failure(shown: str) -> ImportFailure:
     )
 
 
-def _csv_rows(path: Path, shown: str) -> list[list[Any]]:
-    raw = path.read_bytes()
+def text_of(raw: bytes) -> str:
+    """The text of a .csv or .txt file: UTF-16 with its byte order mark (Excel's "Unicode
+    Text"), else UTF-8 with or without BOM, else Windows-1252."""
+    if raw.startswith(UTF16):
+        return raw.decode("utf-16", errors="replace")
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="replace")
+        return raw.decode("cp1252", errors="replace")
+
+
+def _csv_rows(path: Path, shown: str) -> list[list[Any]]:
+    text = text_of(path.read_bytes())
     try:
         dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
     except csv.Error:

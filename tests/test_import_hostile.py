@@ -136,3 +136,28 @@ def test_csv_in_the_encodings_spreadsheets_save(tmp_path: Path, encoding: str) -
     assert status == 0, err
     assert "title: Café numérique" in (root / "agreements" / "2022.yaml").read_text("utf-8")
     assert figures(root).total(2022) == 1_000
+
+
+def test_a_ledger_error_of_an_imported_row_is_shown_at_that_row(tmp_path: Path) -> None:
+    # no CAD rate in the ledger: before, the error named agreements/2022.yaml:11:46, a
+    # file the refused import never wrote
+    err = refused(tmp_path, book(tmp_path, [row(), row(id="A-2022-2", currency="CAD")]))
+    assert "team.xlsx:Agreements!A3: error[rate-missing]: agreement A-2022-2: no CAD rate" in err
+    assert "2022.yaml" not in err
+
+
+def test_new_partners_named_again_in_the_by_column(tmp_path: Path) -> None:
+    # before: 'Globex' proposed from the partners cell, then refused in the by column
+    sheet = book(
+        tmp_path,
+        [[*row(partners="Globex; Acme Telecom"), "globex "]],
+        head=[*HEAD, "by"],
+    )
+    root = ledger(tmp_path)
+    m = tmp_path / "map.yaml"
+    m.write_text(MAP.replace("currency: currency}", "currency: currency, by: by}"))
+    args = ("import", "--ledger", str(root), "--map", str(m), "--new-partners", str(sheet))
+    status, out, err = run_cli(*args)
+    assert status == 1 and "import-unknown-partner" not in err, err
+    assert "  - id: globex\n" in out and "1 new partner(s) proposed" in err
+    assert not (root / "agreements").exists()

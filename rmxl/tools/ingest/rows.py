@@ -195,6 +195,9 @@ class Reader:
             try:
                 return self.names.contributor(_text(vals["by"]))
             except BadValue as e:
+                proposed = self.proposed.get(fold(_text(vals["by"])))
+                if self.new_partners and proposed is not None:
+                    return proposed[1]  # a new partner of a partners cell, proposed already
                 self._bad("by", cells["by"], e)
                 return None
         if len(draft.partners) == 1:

@@ -27,7 +27,7 @@ from rmxl.tools.ingest import emit
 from rmxl.tools.ingest.mapping import Map, export_layout, load_map, locate
 from rmxl.tools.ingest.match import Names
 from rmxl.tools.ingest.rows import Draft, Reader
-from rmxl.tools.ingest.sheet import ImportFailure, read_grid
+from rmxl.tools.ingest.sheet import Cell, ImportFailure, read_grid
 
 
 @dataclass
@@ -39,6 +39,7 @@ class Outcome:
     present: list[str] = field(default_factory=list)
     proposed: list[tuple[str, str]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    rows: dict[str, Cell] = field(default_factory=dict)  # new agreement id → its row
 
     @property
     def failed(self) -> bool:
@@ -67,7 +68,7 @@ def import_file(
     texts = _texts(root, ledger, new, m, out)
     if out.failed or not texts:
         return out
-    out.diagnostics += validate_copy(root, texts)
+    out.diagnostics += [_at_row(d, texts, out.rows) for d in validate_copy(root, texts)]
     if not out.failed and not dry_run:
         write_texts(texts)
     return out
@@ -173,6 +174,7 @@ def _texts(root: Path, ledger: Ledger, new: list[Draft], m: Map, out: Outcome) -
     """The new text of each agreements file that receives agreements."""
     by_year: dict[int, list[tuple[str, Draft]]] = defaultdict(list)
     for aid, d in zip(_ids(ledger, new, m), new, strict=True):
+        out.rows[aid] = d.cell
         by_year[d.signed.year].append((aid, d))
     texts: dict[Path, str] = {}
     for year, items in sorted(by_year.items()):
@@ -196,6 +198,26 @@ def _texts(root: Path, ledger: Ledger, new: list[Draft], m: Map, out: Outcome) -
         texts[path] = text
         out.added[path.as_posix()] = [aid for aid, _ in items]
     return texts
+
+
+_RECORD = re.compile(r"^  - id: ['\"]?(?P<id>[^'\"]+)['\"]?\s*$")
+
+
+def _at_row(d: Diagnostic, texts: dict[Path, str], rows: dict[str, Cell]) -> Diagnostic:
+    """A diagnostic inside an agreement the import would write, moved to that agreement's
+    row of the spreadsheet (the ledger file is not written, and a user fixes the sheet)."""
+    text = texts.get(Path(d.source.file)) if d.source is not None else None
+    if d.source is None or text is None:
+        return d
+    lines = text.splitlines()
+    for n in range(min(d.source.line, len(lines)), 0, -1):
+        m = _RECORD.match(lines[n - 1])
+        if m:
+            cell = rows.get(m["id"])
+            if cell is None:
+                return d
+            return Diagnostic(d.code, d.severity, d.message, cell, d.hint)
+    return d
 
 
 def validate_copy(root: Path, texts: dict[Path, str]) -> list[Diagnostic]:

@@ -161,3 +161,14 @@ def test_an_invalid_ledger_exports_nothing(tmp_path: Path) -> None:
         "export", "--ledger", str(root), "--format", "csv", "--out", str(tmp_path / "o")
     )
     assert status == 1 and not (tmp_path / "o").exists()
+
+
+def test_export_tables_to_a_file_says_a_folder_is_needed(tmp_path: Path) -> None:
+    # before: 'cannot write out.csv: File exists'
+    target = tmp_path / "out.csv"
+    target.write_text("keep me\n")
+    status, _, err = run_cli(
+        "export", "--ledger", str(DEMO), "--format", "csv", "--out", str(target)
+    )
+    assert status == 1 and "--out names a folder for the csv tables, and this is a file" in err
+    assert target.read_text() == "keep me\n"

@@ -161,3 +161,39 @@ def test_new_partners_named_again_in_the_by_column(tmp_path: Path) -> None:
     assert status == 1 and "import-unknown-partner" not in err, err
     assert "  - id: globex\n" in out and "1 new partner(s) proposed" in err
     assert not (root / "agreements").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "shown"),
+    [
+        ("team.csv", b"", "team.csv:A1: error[import-no-rows]: the file is empty"),
+        (
+            "team.csv",
+            b"id,title,signed,partners,regions,priorities,amount,currency\r\n",
+            "team.csv:A1: error[import-no-rows]: the file has a header row and no row of data",
+        ),
+    ],
+)
+def test_a_file_without_data_is_refused(
+    tmp_path: Path, name: str, content: bytes, shown: str
+) -> None:
+    # before: the empty file gave one import-no-column per field, hint '( (map: …))'; the
+    # header-only one printed '0 new' and exit 0
+    sheet = tmp_path / name
+    sheet.write_bytes(content)
+    err = refused(tmp_path, sheet)
+    assert shown in err and err.count("error[") == 1
+
+
+def test_a_sheet_with_only_its_header_is_refused(tmp_path: Path) -> None:
+    err = refused(tmp_path, book(tmp_path, []))
+    assert (
+        "team.xlsx:Agreements!A1: error[import-no-rows]: sheet 'Agreements' has a header row" in err
+    )
+    assert "(name the sheet that holds the agreements (sheet: in the map))" in err
+
+
+def test_a_missing_column_hint_reads_cleanly(tmp_path: Path) -> None:
+    err = refused(tmp_path, book(tmp_path, [ROW[:6]], head=HEAD[:6]))
+    assert "no column 'amount' (for amount) in the header row (expected one of:" in err
+    assert "( (" not in err and "; map: " in err and "map.yaml)" in err

@@ -245,6 +245,12 @@ KINDS: list[Kind] = [
         "Two columns of the header row answer to the header a field is mapped to (case, "
         "accents and spaces aside); rmxl does not guess which one is meant.",
     ),
+    _k(
+        "import-no-rows",
+        "Import: no data",
+        "The file or sheet is empty, or has a header row and no row of data under it (the "
+        "wrong sheet?).",
+    ),
     _k("import-missing-value", "Import: empty cell", "A required field's cell is empty."),
     _k("import-bad-date", "Import: not a date", "The cell cannot be read as a date."),
     _k(

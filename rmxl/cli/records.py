@@ -116,6 +116,11 @@ def export(ledger: Path | None, fmt: str, out: Path | None) -> None:
             write_file(target, data)
             click.echo(f"wrote {target.as_posix()} ({len(ledger_.agreements)} activities)")
             return
+        if target.exists() and not target.is_dir():
+            _fail(
+                f"cannot write {target.as_posix()}: --out names a folder for the {fmt} "
+                "tables, and this is a file (nothing was written)"
+            )
         written = write(tables(compile_ledger(ledger_)), fmt, target)
     click.echo(f"wrote {len(written)} files to {target.as_posix()}/")
 

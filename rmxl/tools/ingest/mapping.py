@@ -265,7 +265,7 @@ def locate(grid: Grid, sm: SheetMap, source: str) -> Located:
                 "import-no-column",
                 f"no column {sm.columns[f]!r} (for {f}) in the header row",
                 grid.cell(r, 0),
-                suggest(named[f], shown) + f" (map: {source})",
+                "; ".join(x for x in (suggest(named[f], shown), f"map: {source}") if x),
             )
             for f in missing
         ]

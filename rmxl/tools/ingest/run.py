@@ -27,7 +27,7 @@ from rmxl.tools.ingest import emit
 from rmxl.tools.ingest.mapping import Map, export_layout, load_map, locate
 from rmxl.tools.ingest.match import Names
 from rmxl.tools.ingest.rows import Draft, Reader
-from rmxl.tools.ingest.sheet import Cell, ImportFailure, read_grid
+from rmxl.tools.ingest.sheet import Cell, Grid, ImportFailure, read_grid
 
 
 @dataclass
@@ -76,12 +76,26 @@ def import_file(
 
 def _read(path: Path, m: Map, reader: Reader) -> None:
     grid = read_grid(path, m.main.sheet)
-    reader.agreements(locate(grid, m.main, m.source))
+    _has_data(grid, 0, "is empty")
+    loc = locate(grid, m.main, m.source)
+    _has_data(grid, loc.first_row, "has a header row and no row of data under it")
+    reader.agreements(loc)
     if m.contributions is not None:
         sm = m.contributions
         sm.columns.setdefault("key", sm.key or "agreement_id")
         cgrid = read_grid(path, sm.sheet)
         reader.contributions(locate(cgrid, sm, m.source))
+
+
+def _has_data(grid: Grid, first: int, what: str) -> None:
+    """Raise ``import-no-rows`` when no cell from row ``first`` (0-based) on holds a value:
+    an empty file or sheet, or the wrong sheet, is a mistake, not zero agreements."""
+    if any(v is not None for row in grid.rows[first:] for v in row):
+        return
+    where = f"sheet {grid.sheet!r}" if grid.sheet else "the file"
+    hint = "name the sheet that holds the agreements (sheet: in the map)" if grid.sheet else ""
+    cell = grid.cell(max(first - 1, 0), 0)
+    raise ImportFailure([make("import-no-rows", f"{where} {what}", cell, hint)])
 
 
 def _same(a: Agreement, d: Draft) -> list[str]:

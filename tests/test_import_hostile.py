@@ -197,3 +197,15 @@ def test_a_missing_column_hint_reads_cleanly(tmp_path: Path) -> None:
     err = refused(tmp_path, book(tmp_path, [ROW[:6]], head=HEAD[:6]))
     assert "no column 'amount' (for amount) in the header row (expected one of:" in err
     assert "( (" not in err and "; map: " in err and "map.yaml)" in err
+
+
+def test_a_row_repeated_cell_for_cell_is_warned_about(tmp_path: Path) -> None:
+    # before: the pasted copy doubled Acme's USD 1,000 without a word
+    root = ledger(tmp_path)
+    m = tmp_path / "map.yaml"
+    m.write_text(MAP)
+    sheet = book(tmp_path, [row(), row()])
+    status, _, err = run_cli("import", "--ledger", str(root), "--map", str(m), str(sheet))
+    assert status == 0, err
+    assert "team.xlsx:Agreements!A3: warning[import-repeated-row]: row 3 repeats row 2" in err
+    assert figures(root).total(2022) == 2_000  # one row per contribution (docs/records.md)

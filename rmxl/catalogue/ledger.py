@@ -290,6 +290,13 @@ KINDS: list[Kind] = [
         "warning",
     ),
     _k(
+        "import-repeated-row",
+        "Import: a row repeats another",
+        "A row is the same as an earlier one cell for cell; as one row per contribution, its "
+        "amount is added again. Fine for two equal contributions, wrong for a pasted copy.",
+        "warning",
+    ),
+    _k(
         "import-cannot-append",
         "Import: file cannot be appended to",
         "The agreements file of that year does not end with a block list of agreements.",

@@ -72,11 +72,25 @@ class Reader:
         self.diags.append(make(CODES.get(f, "import-unknown-code"), str(e), cell, e.hint))
 
     def agreements(self, loc: Located) -> None:
-        """Read the main sheet: one agreement per row, or one contribution per row."""
+        """Read the main sheet: one agreement per row, or one contribution per row. A row
+        that repeats an earlier one cell for cell (a pasted copy?) is warned about."""
+        seen: dict[tuple[Any, ...], int] = {}
         for r in range(loc.first_row, len(loc.grid.rows)):
             raw = {f: self._value(loc, r, f) for f in loc.columns}
             if all(v is None for v in raw.values()):
                 continue
+            whole = tuple(loc.grid.rows[r])
+            if whole in seen:
+                self.diags.append(
+                    make(
+                        "import-repeated-row",
+                        f"row {r + 1} repeats row {seen[whole]} cell for cell: its amount "
+                        "is added to the agreement a second time",
+                        loc.grid.cell(r, 0),
+                        "delete it if it is a copy; two equal contributions are fine",
+                    )
+                )
+            seen.setdefault(whole, r + 1)
             cells = {f: loc.grid.cell(r, c) for f, c in loc.columns.items()}
             self._row(raw, cells, loc.grid.cell(r, 0))
 

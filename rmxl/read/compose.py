@@ -35,8 +35,6 @@ from rmxl.read.scalars import MAX_DEPTH, TAG_PREFIX, UnknownTag, kind_of, scalar
 
 MAX_ALIAS_VALUES = 100_000
 """Most values aliases may repeat in one file: more (an alias bomb) is yaml-too-large."""
-MAX_FILE_BYTES = 32 * 1024 * 1024
-"""Largest file read (about 65,000 agreements): larger is yaml-too-large."""
 
 
 def _scalar(tag: str, text: str, file: str, pos: Pos, diags: list[Diagnostic]) -> Any:

@@ -64,6 +64,8 @@ _DIGITS = re.compile(r"[0-9]{1,18}")
 _DECIMAL = re.compile(r"[0-9]{1,40}\.[0-9]{1,40}")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")  # [0-9]: other digits are text
 _RESOLVED_FIRST = frozenset("tTfF-+0123456789.<~nN=!&*")
+_WORDS = frozenset(("true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL"))
+"""The plain scalars starting with t, f or n that YAML 1.2 resolves to a bool or a null."""
 
 
 class _Bail(Exception):
@@ -100,6 +102,8 @@ def _plain_value(text: str) -> Any:
             return dt.date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             raise _Bail from None
+    if text[0] in "tTfFnN" and text not in _WORDS:  # 1.2 resolves only these words
+        return text
     kind = kind_of(_resolve_tag(text))
     if kind == "int" and not _INT.fullmatch(text):
         raise _Bail  # 0x1F, 0o17: left to rmxl.read.files

@@ -22,7 +22,6 @@ from pathlib import Path
 
 from rmxl.diagnostics import Diagnostic, Source, make
 from rmxl.fileio import TooLargeError, read_capped
-from rmxl.read.compose import MAX_FILE_BYTES, compose
 from rmxl.read.located import BadDate, LMap, LSeq, Pos
 
 __all__ = [
@@ -42,6 +41,9 @@ __all__ = [
     "read_ledger",
     "read_raw",
 ]
+
+MAX_FILE_BYTES = 32 * 1024 * 1024
+"""Largest file read (about 65,000 agreements): larger is yaml-too-large."""
 
 
 @dataclass(slots=True)
@@ -78,6 +80,8 @@ def parse_text(text: str, file: str, diags: list[Diagnostic]) -> LMap | None:
     A syntax problem is a ``yaml-syntax`` diagnostic at its position (with a hint when a
     tab is to blame); a control character, too deep nesting or an alias bomb are
     diagnostics too (see :mod:`rmxl.read.compose`). Never raises for any text."""
+    from rmxl.read.compose import compose  # ruamel.yaml: imported when the fast path steps aside
+
     found = compose(text, file, diags)
     if found is None or found[0] is None:
         return None
@@ -97,7 +101,7 @@ def parse_text(text: str, file: str, diags: list[Diagnostic]) -> LMap | None:
 
 def read_raw(path: Path, display: str, diags: list[Diagnostic]) -> bytes | None:
     """The bytes of one input file (ledger file, template), or None with a diagnostic:
-    ``yaml-too-large`` when it is over :data:`~rmxl.read.compose.MAX_FILE_BYTES` (its
+    ``yaml-too-large`` when it is over :data:`MAX_FILE_BYTES` (its
     size is checked before a byte is read, so a refused file costs no memory),
     ``file-unreadable`` when it cannot be opened or is not a regular file (a folder, a
     FIFO or a device behind a link). See :func:`rmxl.fileio.read_capped`."""

@@ -347,7 +347,7 @@ def fmt(v: float | None, unit: str = "s") -> str:
         return f"{v:.2f}×"
     if unit == "MB":
         return f"{v:.0f} MB"
-    return f"{v:.1f} µs"
+    return f"{v:.1f} µs" if v < 1000 else f"{v / 1000:.1f} ms"
 
 
 def table(sizes: list[Size], boot: float, heavy: list[str]) -> list[list[str]]:

@@ -34,8 +34,7 @@ from ruamel.yaml.events import ScalarEvent
 
 from rmxl.diagnostics import Diagnostic, Source, make
 from rmxl.fileio import read_capped, write_file, write_files
-from rmxl.read.compose import MAX_FILE_BYTES
-from rmxl.read.files import decode, parse_text, read_raw
+from rmxl.read.files import MAX_FILE_BYTES, decode, parse_text, read_raw
 from rmxl.read.located import BadDate, LMap, LSeq, Pos
 from rmxl.tools.fmt_layout import LayoutRefused, canonicalise
 

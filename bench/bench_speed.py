@@ -21,7 +21,7 @@ fresh process:
   two workbooks are byte-identical and whether the Agreements, Contributions and Parties
   sheets are Excel tables with filters;
 - ``udfs``: bench/bench_udfs.py: a question not asked before (mean and p99 over 10,000
-  varied questions; 2,000 at 100k), a repeated one, a recalculation.
+  varied questions, or ``$BENCH_UDF_CALLS``), a repeated one, a recalculation.
 
 hledger comes from ``apt-get install hledger``; bean-check from ``pip install beancount``
 in a separate venv (found on PATH, in /tmp/bcvenv, or with ``--bean-check PATH``). It
@@ -255,7 +255,7 @@ def bench_rmxl(
             "n, calls, work = int(sys.argv[2]), int(sys.argv[4]), pathlib.Path(sys.argv[3]); "
             "print(json.dumps(b.bench(n, calls, work)))"
         )
-        calls = "10000" if n < 100_000 else "2000"  # a new question costs ms today
+        calls = os.environ.get("BENCH_UDF_CALLS", "10000")  # a new question costs ms today
         r = check_ok(
             run(
                 [sys.executable, "-c", code, str(HERE), str(n), str(work), calls],

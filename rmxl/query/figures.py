@@ -111,6 +111,7 @@ class Figures:
         self._totals: dict[tuple[Period, str], Number] = {}
         self._indexes: dict[tuple[str, tuple[str, ...]], Index] = {}
         self._amounts = compiled.contributions["amount_text"].map(Decimal)
+        self._by_signed: tuple[tuple[pd.DataFrame, Any], ...] | None = None
 
     # -- selection -------------------------------------------------------------------
     def select(self, period: Any) -> Selection:
@@ -118,19 +119,32 @@ class Figures:
         p = parse_period(period)
         sel = self._selections.get(p)
         if sel is None:
-            c = self.compiled
-            lo, hi = pd.Timestamp(p.start), pd.Timestamp(p.end)
+            lo, hi = pd.Timestamp(p.start).to_datetime64(), pd.Timestamp(p.end).to_datetime64()
             sel = Selection(
                 p,
                 *(
-                    df[(df["signed"] >= lo) & (df["signed"] <= hi)]
-                    for df in (c.agreements, c.contributions, c.parties)
+                    df.iloc[signed.searchsorted(lo, "left") : signed.searchsorted(hi, "right")]
+                    for df, signed in self._sorted()
                 ),
             )
             if len(self._selections) > 256:
                 self._selections.clear()
             self._selections[p] = sel
         return sel
+
+    def _sorted(self) -> tuple[tuple[pd.DataFrame, Any], ...]:
+        """The agreements, contributions and parties tables sorted by signed date (stable;
+        index labels kept), with their sorted dates: a period's rows are then one slice,
+        found by binary search, instead of a filtered copy of every column. Every figure
+        is a sum, a count or a distinct count, so the order of rows changes none."""
+        if self._by_signed is None:
+            c = self.compiled
+            tables = [
+                df.sort_values("signed", kind="stable")
+                for df in (c.agreements, c.contributions, c.parties)
+            ]
+            self._by_signed = tuple((df, df["signed"].to_numpy()) for df in tables)
+        return self._by_signed
 
     # -- totals ----------------------------------------------------------------------
     def total(

@@ -62,6 +62,13 @@ KINDS: list[Kind] = [
         "A value is not of the type the format requires, or a number, boolean or null "
         "cannot be read as one (!!int abc, a number of 5,000 digits).",
     ),
+    _k(
+        "bad-text",
+        "Text no output can hold",
+        "A text holds a control character other than tab and line break, a lone surrogate "
+        'or U+FFFE/U+FFFF (written with a YAML escape such as "\\x01"), which a Word '
+        "document cannot hold, or has over 32,767 characters, more than an Excel cell holds.",
+    ),
     _k("empty-list", "Empty list", "A list that needs at least one element is empty."),
     _k(
         "bad-id",

@@ -32,9 +32,11 @@ from ruamel.yaml.nodes import ScalarNode
 from rmxl.diagnostics import Diagnostic, Source, make
 from rmxl.read.located import LMap, LSeq, Pos
 from rmxl.read.scalars import MAX_DEPTH, TAG_PREFIX, UnknownTag, kind_of, scalar_value
+from rmxl.read.text import problem as text_problem
 
 MAX_ALIAS_VALUES = 100_000
 """Most values aliases may repeat in one file: more (an alias bomb) is yaml-too-large."""
+_TEXT_HINT = "remove the character (write a line break as \\n) or shorten the text"
 
 
 def _scalar(tag: str, text: str, file: str, pos: Pos, diags: list[Diagnostic]) -> Any:
@@ -42,6 +44,9 @@ def _scalar(tag: str, text: str, file: str, pos: Pos, diags: list[Diagnostic]) -
     a value its tag cannot hold (``!!int abc``, 5,000 digits) is ``wrong-type`` and
     None, a tag rmxl does not construct ``yaml-tag`` and None."""
     kind = kind_of(tag)
+    if kind == "str" and (why := text_problem(text)):
+        msg = f"this text cannot be written: {why}"
+        diags.append(make("bad-text", msg, Source(file, *pos), _TEXT_HINT))
     try:
         return scalar_value(kind, text)
     except UnknownTag:

@@ -111,3 +111,24 @@ def test_characters_xml_allows_are_written_by_every_report(tmp_path: Path, fmt: 
     )
     assert rc == 0, err
     assert out.stat().st_size > 0
+
+
+@pytest.mark.parametrize("n, ok", [(254, True), (255, False)])
+def test_codes_and_partner_ids_fit_a_sumifs_criterion(tmp_path: Path, n: int, ok: bool) -> None:
+    """The workbook selects a bucket with ``"="&code``; Excel matches criteria of at most
+    255 characters (#VALUE! beyond), so a code or partner id has at most 254."""
+    pid, code = "p" * n, "r" * n
+    files = base_files(
+        **{
+            "partners.yaml": PARTNERS.replace("id: uni-x", f"id: {pid}"),
+            A: AGREEMENTS.replace("uni-x", pid).replace("[americas]", f"[{code}]"),
+            "taxonomy.yaml": TAXONOMY.replace("code: americas", f"code: {code}"),
+        }
+    )
+    rc, out, _ = run_cli("validate", "--ledger", str(write_ledger(tmp_path / "l", files)))
+    if ok:
+        assert rc == 0, out
+    else:
+        assert rc == 1
+        assert "partners.yaml:5:" in out and "error[bad-id]" in out
+        assert "taxonomy.yaml:6:" in out and "error[bad-name]" in out

@@ -74,13 +74,15 @@ KINDS: list[Kind] = [
         "bad-id",
         "Malformed id",
         "Partner ids are lowercase letters, digits and hyphens, and never itu, multi or none "
-        "(ITU's component is written by: ITU; the others are built-in buckets; spec §6).",
+        "(ITU's component is written by: ITU; the others are built-in buckets; spec §6), "
+        "and have at most 254 characters (an Excel SUMIFS criterion holds 255).",
     ),
     _k(
         "bad-name",
         "Code or label a spreadsheet misreads",
         "Taxonomy codes and labels hold no *, ? or ~ and start with no <, > or =: the "
-        "workbook's SUMIFS would read them as a wildcard or a comparison (spec §6).",
+        "workbook's SUMIFS would read them as a wildcard or a comparison (spec §6); a "
+        "code has at most 254 characters (an Excel SUMIFS criterion holds 255).",
     ),
     _k("bad-date", "Not a date", "Dates are written YYYY-MM-DD and must exist in the calendar."),
     _k(

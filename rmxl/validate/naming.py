@@ -6,7 +6,8 @@ rmxl names a bucket by its code or label, case and surrounding spaces ignored. S
 one vocabulary no two codes or labels may be the same name that way, a code or label holds
 none of those characters, and none is the name of a built-in bucket (``multi``, ``none``).
 A partner id is never ``itu``, the contributor of ITU's own component, nor a built-in
-bucket code (spec §6).
+bucket code (spec §6). A code or partner id is at most :data:`MAX_CODE_CHARS` long, so
+the criterion that selects it stays within Excel's 255 characters.
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ RESERVED = frozenset({MULTI, NONE})
 """Codes of the built-in buckets: no taxonomy code or label is one of them (any case)."""
 RESERVED_PARTNER_IDS = frozenset({ITU.lower(), MULTI, NONE})
 """No partner id is one of these (in any case): ``by: itu`` must never be partner money."""
+MAX_CODE_CHARS = 254
+"""Longest code or partner id: the workbook selects a bucket with the SUMIFS criterion
+``"="&code``, and Excel matches criteria of at most 255 characters (#VALUE! beyond)."""
 _UNSAFE = re.compile(r"[*?~]|^\s*[<>=]")
 
 
@@ -46,6 +50,15 @@ class Names:
         """Check ``text``, the ``kind`` (code or label) of entry number ``entry``: no
         spreadsheet wildcard, not a built-in bucket, not the name of another entry.
         Reports ``bad-name`` or ``duplicate-id`` and returns False when it fails."""
+        if kind == "code" and len(text) > MAX_CODE_CHARS:
+            self.ck.err(
+                "bad-name",
+                f"{self.what}: code {text[:20]!r}… has {len(text)} characters, more than "
+                f"the {MAX_CODE_CHARS} a spreadsheet formula can match",
+                src,
+                "shorten the code (the label can stay long)",
+            )
+            return False
         bad = unsafe(text)
         if bad:
             self.ck.err(
@@ -89,4 +102,9 @@ def partner_id_problem(pid: str) -> str:
         return "is ITU's: ITU's own component is written by: ITU in a contribution"
     if pid.lower() in RESERVED_PARTNER_IDS:
         return "is reserved for a built-in bucket"
+    if len(pid) > MAX_CODE_CHARS:
+        return (
+            f"has {len(pid)} characters, more than the {MAX_CODE_CHARS} a spreadsheet "
+            "formula can match: choose a shorter id"
+        )
     return ""

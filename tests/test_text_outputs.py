@@ -79,14 +79,16 @@ def test_text_longer_than_a_cell_is_refused_shorter_is_written(tmp_path: Path) -
     assert rc == 0, err
     from openpyxl import load_workbook
 
-    cells = [
-        c.value
+    cells = {
+        (ws.title, c.coordinate): c.value
         for ws in load_workbook(tmp_path / "w.xlsx")
         for row in ws.iter_rows()
         for c in row
         if isinstance(c.value, str) and c.value.startswith("yyy")
-    ]
-    assert cells and all(v == "y" * 32_767 for v in cells)  # written whole, never cut
+    }
+    assert cells[("Partners", "B2")] == "y" * 32_767  # the data: written whole, never cut
+    for (sheet, _), v in cells.items():  # an RM_ function's text has at most 255 (spec §6)
+        assert v == ("y" * 254 + "…" if sheet == "Analysis" else "y" * 32_767)
 
 
 def test_problem_names_the_character() -> None:
@@ -132,3 +134,16 @@ def test_codes_and_partner_ids_fit_a_sumifs_criterion(tmp_path: Path, n: int, ok
         assert rc == 1
         assert "partners.yaml:5:" in out and "error[bad-id]" in out
         assert "taxonomy.yaml:6:" in out and "error[bad-name]" in out
+
+
+def test_diagnostics_never_print_control_characters(tmp_path: Path) -> None:
+    """A hostile or binary file's line is shown with each control character as U+FFFD
+    (one column: the caret stays under it), never as a terminal escape sequence."""
+    root = write_ledger(tmp_path / "l", base_files())
+    (root / "agreements" / "x.yaml").write_bytes(b"agreements: \x1b]0;pwned\x07\x1b[2J\x00\n")
+    rc, out, err = run_cli("validate", "--ledger", str(root))
+    assert rc == 1
+    assert not any(c in out + err for c in "\x1b\x07\x00")
+    shown, caret = out.split("\n")[1:3]
+    assert shown == "    agreements: \ufffd]0;pwned\ufffd\ufffd[2J\ufffd"
+    assert caret.index("^") == shown.index("\ufffd")  # the parser's column: the ESC

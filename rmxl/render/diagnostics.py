@@ -50,6 +50,15 @@ def summary(diags: list[Diagnostic]) -> str:
 SHOWN = 200
 """Characters of a source line shown under a diagnostic."""
 
+_VISIBLE = {c: "\ufffd" for c in (*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))}
+"""Control characters (but tab and line feed) → U+FFFD, one column each: a line or a
+message shown in a terminal never carries an escape sequence (a binary file, a hostile
+ledger), and the caret stays under its column."""
+
+
+def _visible(s: str) -> str:
+    return s.translate(_VISIBLE)
+
 
 def text(diags: list[Diagnostic], context: bool = True) -> str:
     """``path:line:col: error[code]: message (hint)``, then the source line and a caret
@@ -63,11 +72,11 @@ def text(diags: list[Diagnostic], context: bool = True) -> str:
     lines = {f: source_lines(f, ns, SHOWN) for f, ns in wanted.items()}
     out: list[str] = []
     for d in diags:
-        out.append(str(d))
+        out.append(_visible(str(d)))
         if context and d.source:
             line = lines[d.source.file].get(d.source.line)
             if line is not None:
-                shown = line.expandtabs(1)[:SHOWN]
+                shown = _visible(line.expandtabs(1)[:SHOWN])
                 out.append(f"    {shown}")
                 if d.source.column <= len(shown) + 1:
                     out.append("    " + " " * (d.source.column - 1) + "^")

@@ -54,6 +54,15 @@ def suggest(
     return f"expected one of: {shown}" if options else ""
 
 
+def meant(key: Any, choices: Iterable[str]) -> str | None:
+    """The choice a misspelt ``key`` stands for, as :func:`suggest` would name it, or
+    None. A misspelt required key is one mistake: the ``unknown-key`` it makes is the
+    cause, the ``missing-key`` (or ``taxonomy-missing``) a knock-on."""
+    options = list(choices)
+    hint = suggest(str(key), options) if options else ""
+    return next((c for c in options if hint == f"did you mean {c!r}?"), None)
+
+
 def type_name(v: Any) -> str:
     if isinstance(v, LMap):
         return "a mapping"
@@ -115,8 +124,10 @@ class Checker:
                     "thousands separators (1000000 or 1_000_000)"
                 )
             self.err("unknown-key", f"unknown key {str(key)!r} in {what}", value.key_src(key), hint)
+        misspelt = {meant(k, allowed) for k in unknown}
         for key in missing:
-            self.err("missing-key", f"{what} has no {key!r}", value.src(), f"add '{key}:'")
+            msg, hint = f"{what} has no {key!r}", f"add '{key}:'"
+            self.err("missing-key", msg, value.src(), hint, knock_on=key in misspelt)
         return value
 
     def text(self, m: LMap, key: str, what: str, required: bool = True) -> str | None:

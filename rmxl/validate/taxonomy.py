@@ -9,7 +9,7 @@ from typing import Any
 from rmxl.diagnostics import Source
 from rmxl.model import ActionPlan, Code, Group, Taxonomy, Vocabulary
 from rmxl.read.files import LMap, LSeq
-from rmxl.validate.checks import Checker
+from rmxl.validate.checks import Checker, meant
 from rmxl.validate.naming import Names
 from rmxl.validate.publisher import iati_type
 
@@ -204,12 +204,16 @@ def taxonomy(ck: Checker, sections: list[LMap]) -> Taxonomy | None:
             parts[key] = (m[key], m.val_src(key))
     missing = [k for k in VOCABULARIES if k not in parts]
     if missing:
+        misspelt = {
+            meant(k, VOCABULARIES) for sec in sections for k in sec if k not in VOCABULARIES
+        }
         where = sections[0].src() if sections else None
         ck.err(
             "taxonomy-missing",
             f"the taxonomy has no {', '.join(missing)}",
             where,
             "see the taxonomy section of the ledger format",
+            knock_on=set(missing) <= misspelt,  # every one written, misspelt: unknown-key
         )
         return None
     regions = vocabulary(ck, *parts["regions"], "taxonomy regions", multi=True)

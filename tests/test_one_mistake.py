@@ -41,3 +41,26 @@ def test_a_really_missing_key_is_still_an_error(tmp_path: Path) -> None:
     text = AGREEMENTS.replace("    title: Smart villages\n", "    x_note: Smart villages\n", 1)
     diags = diagnose(write_ledger(tmp_path / "l", base_files(**{A: text})))
     assert codes(diags) == [("missing-key", 2)]
+
+
+@pytest.mark.parametrize("bad", [r'"uni\u200b-x"', "Uni-X", "uni_x"])
+def test_a_malformed_partner_id_is_one_error_not_unknown_partners(tmp_path: Path, bad: str) -> None:
+    """The partner's refused id is the cause; the agreements naming the id meant get no
+    "unknown partner" whose hint would suggest copying the refused one."""
+    from conftest import PARTNERS
+
+    partners = PARTNERS.replace("id: uni-x", f"id: {bad}")
+    diags = diagnose(write_ledger(tmp_path / "l", base_files(**{"partners.yaml": partners})))
+    assert codes(diags) == [("bad-id", 5)]
+    (err,) = [d for d in diags if d.severity == "error"]
+    assert "e.g. 'uni-x'" in err.hint
+
+
+def test_a_name_of_invisible_characters_is_blank(tmp_path: Path) -> None:
+    from conftest import PARTNERS
+
+    partners = PARTNERS.replace("name: Swiss FDFA", r'name: "\u200b\u200e "')
+    diags = diagnose(write_ledger(tmp_path / "l", base_files(**{"partners.yaml": partners})))
+    assert codes(diags) == [("wrong-type", 2)]
+    (err,) = [d for d in diags if d.severity == "error"]
+    assert "'name' is blank" in err.message

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -61,6 +62,12 @@ def meant(key: Any, choices: Iterable[str]) -> str | None:
     options = list(choices)
     hint = suggest(str(key), options) if options else ""
     return next((c for c in options if hint == f"did you mean {c!r}?"), None)
+
+
+def _visible(text: str) -> str:
+    """``text`` without spaces and invisible format characters (zero-width space, joiners,
+    direction marks): a name of nothing else is blank."""
+    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
 
 
 def type_name(v: Any) -> str:
@@ -137,7 +144,7 @@ class Checker:
                 self.err("wrong-type", f"{what}: {key!r} is empty", m.val_src(key))
             return None
         if isinstance(v, str):
-            if required and not v.strip():
+            if required and not _visible(v):
                 self.err("wrong-type", f"{what}: {key!r} is blank", m.val_src(key))
                 return None
             return v

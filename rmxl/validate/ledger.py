@@ -100,6 +100,7 @@ def partners(
         ok = pid is not None and name is not None and ptype is not None
         if pid is not None and not _ID_RE.match(pid):
             fixed = re.sub(r"[^a-z0-9-]+", "-", pid.lower())
+            fixed = re.sub(r"-{2,}", "-", fixed).strip("-")  # jp\u200b-mic → jp-mic
             ck.err(
                 "bad-id",
                 f"partner id {pid!r} must use a-z, 0-9 and '-' only",
@@ -107,9 +108,11 @@ def partners(
                 partner_id_problem(fixed).partition(": ")[2] or f"e.g. {fixed!r}",
             )
             ok = False
+            ck.lost.add("partners")  # the id meant is unknown: "unknown partner" is a knock-on
         elif pid is not None and (why := partner_id_problem(pid)):
             ck.err("bad-id", f"partner id {pid!r} {why}", m.val_src("id"), "choose another id")
             ok = False
+            ck.lost.add("partners")
         elif pid is not None and pid in out:
             ck.err(
                 "duplicate-id",

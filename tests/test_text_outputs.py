@@ -21,7 +21,7 @@ SWISS = "{id: ch-fdfa, name: Swiss FDFA,"
 WHERE = {
     "partner name": ("partners.yaml", PARTNERS.replace("name: Swiss FDFA", "name: {v}"), 2),
     "agreement title": (A, AGREEMENTS.replace("title: Smart villages", "title: {v}"), 3),
-    "taxonomy label": ("taxonomy.yaml", TAXONOMY.replace("label: Africa}", "label: {v}}}"), 5),
+    "taxonomy label": ("taxonomy.yaml", TAXONOMY.replace("label: Africa}", "label: {v}}"), 5),
     "x_ key": (A, AGREEMENTS.replace("  - id: A-2\n", "  - id: A-2\n    {v}: 1\n"), 12),
     "notes": (A, AGREEMENTS.replace("  - id: A-2\n", "  - id: A-2\n    notes: {v}\n"), 12),
 }
@@ -100,12 +100,15 @@ def test_problem_names_the_character() -> None:
     assert problem("A\tB\nC\r\x85\u2028\U0001f600") == ""
 
 
-ALLOWED = r'"Swiss\tFDFA\nC\rD\x85E\u2028F\u200f\u202eG\u200b<b>x</b> | *y* &amp; é"'
+ALLOWED = r'"Swiss\u200f\u202eG\u200b<b>x</b> | *y* &amp; é \U0001F600 FDFA"'
+MULTILINE = r'"Smart\tvillages\nC\rD\x85E\u2028F <i>x</i>"'
 
 
 @pytest.mark.parametrize("fmt", ["docx", "html", "markdown", "text"])
 def test_characters_xml_allows_are_written_by_every_report(tmp_path: Path, fmt: str) -> None:
+    file, text, _ = WHERE["agreement title"]
     root = _ledger(tmp_path, "partner name", ALLOWED)
+    (root / file).write_text(text.replace("{v}", MULTILINE), encoding="utf-8")
     assert run_cli("validate", "--ledger", str(root))[0] == 0
     out = tmp_path / f"r.{fmt}"
     rc, _, err = run_cli(
@@ -147,3 +150,21 @@ def test_diagnostics_never_print_control_characters(tmp_path: Path) -> None:
     shown, caret = out.split("\n")[1:3]
     assert shown == "    agreements: \ufffd]0;pwned\ufffd\ufffd[2J\ufffd"
     assert caret.index("^") == shown.index("\ufffd")  # the parser's column: the ESC
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("partner name", r'"Swiss\tFDFA"'),
+        ("partner name", '"Swiss\\nFDFA"'),
+        ("taxonomy label", r'"Af\u2028rica"'),
+        ("partner name", r'"Swiss\r\nFDFA"'),
+    ],
+)
+def test_a_name_is_one_line(tmp_path: Path, field: str, value: str) -> None:
+    """A name, label, code or id is one line in every table (report, eval's rows, diff):
+    a tab or line break in it is bad-text at the value; titles and notes may span lines."""
+    rc, out, _ = run_cli("validate", "--ledger", str(_ledger(tmp_path, field, value)))
+    file, _, line = WHERE[field]
+    assert rc == 1 and f"{file}:{line}:" in out and "error[bad-text]" in out, out
+    assert out.count("error[") == 1

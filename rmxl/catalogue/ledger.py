@@ -67,7 +67,8 @@ KINDS: list[Kind] = [
         "Text no output can hold",
         "A text holds a control character other than tab and line break, a lone surrogate "
         'or U+FFFE/U+FFFF (written with a YAML escape such as "\\x01"), which a Word '
-        "document cannot hold, or has over 32,767 characters, more than an Excel cell holds.",
+        "document cannot hold, or has over 32,767 characters, more than an Excel cell holds; "
+        "or a name, label, code or id holds a tab or line break (one line in every table).",
     ),
     _k("empty-list", "Empty list", "A list that needs at least one element is empty."),
     _k(

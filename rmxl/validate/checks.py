@@ -64,6 +64,11 @@ def meant(key: Any, choices: Iterable[str]) -> str | None:
     return next((c for c in options if hint == f"did you mean {c!r}?"), None)
 
 
+MULTILINE = frozenset({"title", "notes", "reference"})
+"""Text fields that may span lines; every other (name, label, code, id) is one line."""
+_BREAKS = "\t\n\r\x0b\x0c\x85\u2028\u2029"
+
+
 def _visible(text: str) -> str:
     """``text`` without spaces and invisible format characters (zero-width space, joiners,
     direction marks): a name of nothing else is blank."""
@@ -147,6 +152,13 @@ class Checker:
             if required and not _visible(v):
                 self.err("wrong-type", f"{what}: {key!r} is blank", m.val_src(key))
                 return None
+            if key not in MULTILINE and any(c in v for c in _BREAKS):
+                self.err(
+                    "bad-text",
+                    f"{what}: {key!r} holds a tab or line break",
+                    m.val_src(key),
+                    "write it on one line: a name is one line in every table",
+                )
             return v
         if isinstance(v, int | float | Decimal) and not isinstance(v, bool) and not required:
             return str(v)

@@ -27,7 +27,7 @@ from rmxl.diagnostics import Diagnostic
 from rmxl.read.files import LMap, LSeq, Pos, decode, parse_text
 from rmxl.read.located import BadDate
 from rmxl.read.scalars import MAX_DEPTH, UnknownTag, kind_of, scalar_value
-from rmxl.read.text import MAX_TEXT_CHARS
+from rmxl.read.text import MAX_TEXT_CHARS, has_long_line
 
 FALLBACK: Final = object()
 """Returned when the text is not in the subset read here: parse it with rmxl.read.files."""
@@ -372,8 +372,8 @@ def parse_subset(text: str, file: str) -> LMap | object | None:
     read here (then no diagnostic is lost: :func:`rmxl.read.files.parse_text` reports them)."""
     if (_UNSAFE_ASCII if text.isascii() else re.compile(_UNSAFE_TEXT)).search(text):
         return FALLBACK
-    if len(text) > MAX_TEXT_CHARS and max(map(len, text.split("\n"))) > MAX_TEXT_CHARS:
-        return FALLBACK  # a text too long for a cell: rmxl.read.files reports it
+    if len(text) > MAX_TEXT_CHARS and has_long_line(text):  # bad-text: rmxl.read.files says
+        return FALLBACK
     try:
         p = _Parser(text, file)
         if not p.rows:

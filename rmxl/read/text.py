@@ -40,3 +40,9 @@ def problem(text: str) -> str:
         else ("a noncharacter" if c in "\ufffe\uffff" else "a control character")
     )
     return f"character {m.start() + 1} is U+{ord(c):04X}, {kind}"
+
+
+def has_long_line(text: str) -> bool:
+    """Whether a line of ``text`` (a file) is longer than :data:`MAX_TEXT_CHARS`: only
+    then can it hold a text too long (the fast reader leaves such files to the full one)."""
+    return max(map(len, text.split("\n"))) > MAX_TEXT_CHARS

@@ -370,10 +370,9 @@ def parse_subset(text: str, file: str) -> LMap | object | None:
     """One file's decoded text (LF line ends, no BOM) → its top-level :class:`LMap`, None
     for a file without content, or :data:`FALLBACK` when the text is outside the subset
     read here (then no diagnostic is lost: :func:`rmxl.read.files.parse_text` reports them)."""
-    if (_UNSAFE_ASCII if text.isascii() else re.compile(_UNSAFE_TEXT)).search(text):
-        return FALLBACK
-    if len(text) > MAX_TEXT_CHARS and has_long_line(text):  # bad-text: rmxl.read.files says
-        return FALLBACK
+    unsafe = _UNSAFE_ASCII if text.isascii() else re.compile(_UNSAFE_TEXT)
+    if unsafe.search(text) or (len(text) > MAX_TEXT_CHARS and has_long_line(text)):
+        return FALLBACK  # rmxl.read.files reports what (a too long text: bad-text)
     try:
         p = _Parser(text, file)
         if not p.rows:

@@ -182,7 +182,7 @@ def test_ledger_text_is_escaped_for_each_format(tmp_path: Path) -> None:
     report = build_report(figures(root), ["2022"])
     assert any(name in row for t in _tables(report) for row in t.rows)
     assert "Swiss *FDFA* &lt;b&gt;x&lt;/b&gt; &amp; co" in render_html(report, {})
-    assert r"Swiss \*FDFA\* \<b\>x\</b\> &amp; co" in render_markdown(report)
+    assert r"Swiss \*FDFA\* &lt;b&gt;x&lt;/b&gt; &amp; co" in render_markdown(report)
     path = tmp_path / "r.docx"
     path.write_bytes(render_docx(report, {}))
     cells = {c.text for t in docx.Document(str(path)).tables for row in t.rows for c in row.cells}

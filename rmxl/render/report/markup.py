@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import base64
 import html
-import re
 from pathlib import Path
 
 from rmxl.fileio import write_files
+from rmxl.render.escape import markdown_text
 from rmxl.render.report.blocks import Chart, Heading, Paragraph, Report, Table
 
 FORMATS = ("text", "markdown", "html", "docx")
@@ -36,26 +36,14 @@ def chart_path(out: Path, chart: Chart) -> Path:
     return out.with_name(f"{out.stem}-{chart.name}.png")
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~!])")
-_MD_LIST_START = re.compile(r"^(\d+)([.)])(?=\s|$)|^([-+])(?=\s|$)")
-
-
-def md_escape(text: str) -> str:
-    """Text as inert Markdown: emphasis, links, HTML, table bars, headings and list
-    starts are backslash-escaped, ``&`` written as an entity, a line break a space (a
-    partner named ``*Acme* <b>`` prints as written, not in italics nor as a tag)."""
-    out = _MD_SPECIAL.sub(r"\\\1", text.replace("\n", " ")).replace("&", "&amp;")
-    return _MD_LIST_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", out)
-
-
 def _md_table(table: Table) -> list[str]:
     rule = ["---:" if n else ":---" for n in table.numeric]
     lines = [
-        "| " + " | ".join(md_escape(c) for c in table.headers) + " |",
+        "| " + " | ".join(markdown_text(c) for c in table.headers) + " |",
         "| " + " | ".join(rule) + " |",
     ]
     for row in table.rows:
-        cells = [md_escape(c) for c in row]
+        cells = [markdown_text(c) for c in row]
         if row[0] == "Total":
             cells = [f"**{c}**" if c else c for c in cells]
         lines.append("| " + " | ".join(cells) + " |")
@@ -64,24 +52,27 @@ def _md_table(table: Table) -> list[str]:
 
 def _md_paragraph(block: Paragraph, n: int) -> str:
     body, stop = block.split_stop()
-    text = md_escape(body) + (f"[^{n}]" if block.note else "") + stop
+    text = markdown_text(body) + (f"[^{n}]" if block.note else "") + stop
     if block.lead:
-        text = f"**{md_escape(block.lead)}** {text}"
+        text = f"**{markdown_text(block.lead)}** {text}"
     return f"- {text}" if block.bullet else text
 
 
 def render_markdown(report: Report, images: dict[str, str] | None = None) -> str:
     """Markdown (CommonMark with GFM tables and footnotes). ``images`` maps a chart name
     to the image path to link; a chart without one is named in italics (its table
-    carries the numbers). Every text is escaped (:func:`md_escape`)."""
-    out = [f"# {md_escape(report.title)}"]
+    carries the numbers). Every text is escaped (:func:`~rmxl.render.escape.markdown_text`)."""
+    out = [f"# {markdown_text(report.title)}"]
     if report.front:
-        out += ["", "  \n".join(f"**{md_escape(k)}:** {md_escape(v)}" for k, v in report.front)]
+        out += [
+            "",
+            "  \n".join(f"**{markdown_text(k)}:** {markdown_text(v)}" for k, v in report.front),
+        ]
     notes = 0
     previous: object = None
     for block in report.blocks:
         if isinstance(block, Heading):
-            out += ["", f"{'#' * block.level} {md_escape(block.text)}"]
+            out += ["", f"{'#' * block.level} {markdown_text(block.text)}"]
         elif isinstance(block, Paragraph):
             notes += bool(block.note)
             tight = block.bullet and isinstance(previous, Paragraph) and previous.bullet
@@ -89,13 +80,13 @@ def render_markdown(report: Report, images: dict[str, str] | None = None) -> str
         elif isinstance(block, Table):
             out += ["", *_md_table(block)]
         elif images and block.name in images:
-            out += ["", f"![{md_escape(block.title)}]({images[block.name]})"]
+            out += ["", f"![{markdown_text(block.title)}]({images[block.name]})"]
         else:
-            out += ["", f"*Chart: {md_escape(block.title)}* (drawn with `--out`)"]
+            out += ["", f"*Chart: {markdown_text(block.title)}* (drawn with `--out`)"]
         previous = block
-    out += [f"\n[^{i}]: {md_escape(n)}" for i, n in enumerate(report.notes, 1)]
+    out += [f"\n[^{i}]: {markdown_text(n)}" for i, n in enumerate(report.notes, 1)]
     if report.source:
-        out += ["", "---", "", md_escape(report.source)]
+        out += ["", "---", "", markdown_text(report.source)]
     return "\n".join(out) + "\n"
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "Severity",
     "Source",
     "closest_name",
+    "closest_names",
     "describe",
     "make",
 ]
@@ -91,25 +92,46 @@ def make(code: str, message: str, source: Source | None, hint: str = "") -> Diag
     return Diagnostic(code, CATALOGUE[code].severity, message, source, hint)
 
 
-def closest_name(
-    value: object, choices: Iterable[str], aliases: Mapping[str, str] | None = None
-) -> str | None:
-    """The one of ``choices`` that ``value`` most likely means, for a "did you mean"
-    hint: the choice equal to it ignoring case and surrounding spaces, else the closest by
-    :func:`difflib.get_close_matches` (ratio 0.6 or more, case-insensitive), else None.
-    ``aliases`` (e.g. label → code) are matched too and give their target
-    (``Asia-Pacific`` → ``asia-pacific``). The one suggestion rule of validate's hints
-    and of query errors."""
+def closest_names(
+    value: object,
+    choices: Iterable[str],
+    n: int = 1,
+    cutoff: float = 0.6,
+    aliases: Mapping[str, str] | None = None,
+    parts: bool = False,
+) -> list[str]:
+    """Up to ``n`` of ``choices`` that ``value`` most likely means, most likely first, for
+    a "did you mean" hint: the choice equal to it ignoring case and surrounding spaces,
+    else the closest by :func:`difflib.get_close_matches` (ratio ``cutoff`` or more,
+    case-insensitive), else — with ``parts`` — the at most ``n`` choices that contain it
+    (or its singular) or that it contains; else ``[]``. ``aliases`` (e.g. label → code)
+    are matched too and give their target (``Asia-Pacific`` → ``asia-pacific``). The one
+    suggestion rule of validate's hints, the import's name matching and query errors."""
     low: dict[str, str] = {}
     for c in choices:
         low.setdefault(c.lower(), c)
     for alias, target in (aliases or {}).items():
         low[alias.lower()] = target
-    v = str(value).strip().lower()
+    try:
+        v = str(value).strip().lower()[:200]
+    except ValueError:  # an int too long to print (Python's 4,300-digit limit)
+        return []
     if v in low:
-        return low[v]
-    hit = difflib.get_close_matches(v, list(low), n=1, cutoff=0.6)
-    return low[hit[0]] if hit else None
+        return [low[v]]
+    hits = difflib.get_close_matches(v, list(low), n=n, cutoff=cutoff)
+    if not hits and parts and len(v) >= 3:
+        stems = {v, v.removesuffix("s")}
+        inside = [o for o in low if any(k in o for k in stems) or (len(o) >= 3 and o in v)]
+        hits = inside if len(inside) <= n else []
+    return list(dict.fromkeys(low[h] for h in hits))
+
+
+def closest_name(
+    value: object, choices: Iterable[str], aliases: Mapping[str, str] | None = None
+) -> str | None:
+    """The first of :func:`closest_names` (one suggestion), or None."""
+    hits = closest_names(value, choices, aliases=aliases)
+    return hits[0] if hits else None
 
 
 class LedgerError(Exception):

@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from rmxl.diagnostics import QueryError
+from rmxl.diagnostics import QueryError, closest_names
 from rmxl.model import MULTI, NONE, Taxonomy
-from rmxl.query.names import closest, nearest, preview, text_of
+from rmxl.query.names import closest, preview, text_of
 from rmxl.query.periods import Period
 from rmxl.validate import iso
 
@@ -106,7 +106,7 @@ class Index:
         text = text_of(name).strip() if isinstance(name, str | int) else ""
         hint = closest(text, labels + [b.code for b in self.candidates])
         if dim in ("partner", "country", "currency"):  # long lists: the nearest names only
-            near = nearest(text, labels, 3, cutoff=0.3)
+            near = closest_names(text, labels, 3, cutoff=0.3, parts=True)
             shown = f"closest: {'; '.join(near)}" if near else f"none of {len(labels)} is close"
         else:
             shown = ", ".join(labels[:6]) + (", …" if len(labels) > 6 else "")

@@ -8,10 +8,9 @@ accepted names and the closest one (spec §6, Names).
 
 from __future__ import annotations
 
-import difflib
 from typing import Any, Literal
 
-from rmxl.diagnostics import QueryError
+from rmxl.diagnostics import QueryError, closest_names
 
 Level = Literal["agreement", "partner", "contribution"]
 
@@ -47,23 +46,8 @@ def _norm(value: Any) -> str:
 def closest(value: str, options: list[str]) -> str:
     """``" — did you mean 'x'?"`` or ``""``: the most similar option (difflib), else the
     only option that contains ``value`` or is contained in it (``type`` → ``partner_type``)."""
-    hits = nearest(value, options, 1)
+    hits = closest_names(value, options, 1, parts=True)
     return f" — did you mean '{hits[0]}'?" if hits else ""
-
-
-def nearest(value: str, options: list[str], n: int, cutoff: float = 0.6) -> list[str]:
-    """Up to ``n`` options closest to ``value`` (case-blind, difflib ratio at least
-    ``cutoff``), most similar first."""
-    low: dict[str, str] = {}
-    for o in options:
-        low.setdefault(o.lower(), o)
-    key = value.lower()[:200]
-    hits = difflib.get_close_matches(key, list(low), n=n, cutoff=cutoff)
-    stems = {key, key.removesuffix("s")}
-    if not hits and len(key) >= 3:
-        parts = [o for o in low if any(k in o for k in stems) or (len(o) >= 3 and o in key)]
-        hits = parts[:n] if len(parts) <= n else []
-    return [low[h] for h in hits]
 
 
 def preview(value: Any, limit: int = 60) -> str:

@@ -51,3 +51,14 @@ def test_a_stage_importing_a_later_stage_breaks_the_contract(tmp_path: Path) -> 
     ledger.write_text(ledger.read_text() + "\nimport rmxl.query.figures  # noqa\n")
     r = lint(root)
     assert r.returncode == 1 and "rmxl.validate.ledger -> rmxl.query.figures" in r.stdout
+
+
+def test_no_module_is_over_400_lines() -> None:
+    """House style: a module that grows past 400 lines is two concepts (issue 9)."""
+    package = Path(__file__).resolve().parents[1] / "rmxl"
+    long = {
+        p.relative_to(package).as_posix(): n
+        for p in package.rglob("*.py")
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > 400
+    }
+    assert long == {}

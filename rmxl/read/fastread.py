@@ -1,19 +1,15 @@
 """A fast reading path for the plain YAML a ledger is written in; falls back on doubt.
 
 :func:`parse_subset` reads the common shape of a ledger file (block mappings and lists,
-one-line flow lists and mappings, plain and simply quoted scalars, comments) line by line,
-about five times faster than composing ruamel.yaml's events, and builds the very same
-:class:`~rmxl.read.files.LMap` / :class:`~rmxl.read.files.LSeq` trees, with the same 1-based
-``(line, column)`` of every key, value and item, as :func:`rmxl.read.files.parse_text`.
-
-It gives up (returns :data:`FALLBACK`) on anything else or anything doubtful: anchors,
-aliases, tags, block or multi-line scalars, multi-line flow collections, escapes, quoted
-or unusual keys, a duplicate key, a value that would be a diagnostic (``2023-02-30``,
-``0x1F``, a 200-digit number…), tabs, control characters, document markers. The caller
-then parses the file with :func:`rmxl.read.files.parse_text`, so every diagnostic still comes
-from there with its position. Scalars are resolved by ruamel.yaml's own YAML 1.2 resolver
-(``NO``, ``yes``, ``on`` stay strings; ``2023-03-01`` is a date) and built by the one
-scalar table of both parsers, :mod:`rmxl.read.scalars`.
+one-line flow collections, plain and simply quoted scalars, comments) line by line, about
+five times faster than composing ruamel.yaml's events, into the very same located trees
+(:class:`~rmxl.read.files.LMap`, :class:`~rmxl.read.files.LSeq`, 1-based positions) as
+:func:`rmxl.read.files.parse_text`. It returns :data:`FALLBACK` on anything else or
+doubtful (anchors, aliases, tags, block or multi-line scalars, escapes, unusual keys, a
+duplicate key, a value that would be a diagnostic, tabs, control characters, document
+markers); the caller then uses :func:`rmxl.read.files.parse_text`, so every diagnostic
+comes from there. Scalars are built by the one table of both parsers,
+:mod:`rmxl.read.scalars` (YAML 1.2: ``NO`` stays a string, ``2023-03-01`` is a date).
 """
 
 from __future__ import annotations

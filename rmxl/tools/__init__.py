@@ -1,1 +1,1 @@
-"""tools"""
+"""Tools around the ledger: ``rmxl fmt``, ``rmxl diff``, ``rmxl import``, ``rmxl rates``."""

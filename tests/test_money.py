@@ -62,7 +62,9 @@ def test_rate_limits(tmp_path: Path, rate: str, accepted: bool) -> None:
     files = base_files()
     files["rates.yaml"] = f"rates:\n  CHF:\n    2022-01-01: {rate}\n"
     root = write_ledger(tmp_path / "l", files)
-    errors = codes(diagnose(root))
+    # at 10^9 CHF per USD the seed's CHF contributions are worth less than a cent: that
+    # refusal is the amount's (test_a_contribution_below_one_cent_...), not the rate's
+    errors = [e for e in codes(diagnose(root)) if e[0] != "amount-below-cent"]
     assert errors == ([] if accepted else [("bad-rate", 3)])
 
 
@@ -131,3 +133,33 @@ def test_the_last_year_of_the_calendar_is_refused(tmp_path: Path) -> None:
     files[A] = files[A].replace("signed: 9999-12-31", "signed: 9998-12-31")
     root = write_ledger(tmp_path / "ok", files)
     assert codes(diagnose(root)) == []
+
+
+@pytest.mark.parametrize(
+    ("row", "rates", "refused"),
+    [
+        ("amount: 0.001, currency: USD", None, True),  # a tenth of a cent
+        ("amount: 0.005, currency: USD", None, True),  # half a cent rounds to even: 0.00
+        ("amount: 0.0051, currency: USD", None, False),  # rounds to USD 0.01
+        ("amount: 0.01, currency: USD", None, False),  # one cent
+        ("amount: 1, currency: CHF", "1000", True),  # CHF 1 at 1000 per USD = USD 0.001
+        ("amount: 10, currency: CHF", "1000", False),  # USD 0.01
+    ],
+)
+def test_a_contribution_below_one_cent_is_refused_at_its_amount(
+    tmp_path: Path, row: str, rates: str | None, refused: bool
+) -> None:
+    # today: accepted, and the agreement counted as funded with USD 0 of funds (spec §3)
+    files = base_files(**contributions(f"by: ch-fdfa, {row}"))
+    if rates:
+        files["rates.yaml"] = f"rates:\n  CHF:\n    2022-01-01: {rates}\n"
+    root = write_ledger(tmp_path / "l", files)
+    errors = [d for d in diagnose(root) if d.severity == "error"]
+    if not refused:
+        assert errors == []
+        return
+    (d,) = errors
+    assert d.code == "amount-below-cent"
+    # "      - {by: ch-fdfa, amount: " is 30 characters: the amount is at column 31
+    assert d.source is not None and (d.source.line, d.source.column) == (9, 31)
+    assert d.hint

@@ -154,6 +154,13 @@ KINDS: list[Kind] = [
         "decimals (spec §6; docs/semantics.md, Money).",
     ),
     _k(
+        "amount-below-cent",
+        "Contribution worth less than a cent",
+        "A contribution converts to less than one US cent (USD 0.00 once rounded): it "
+        "would count its agreement as funded (spec §3) while adding nothing to funds "
+        "(docs/semantics.md, Money).",
+    ),
+    _k(
         "bad-rate",
         "Invalid rate",
         "Rates are numbers of currency units per USD from 0.000001 to 1,000,000,000, of at "

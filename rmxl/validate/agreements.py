@@ -11,6 +11,7 @@ from typing import Any
 
 from rmxl.diagnostics import Diagnostic, Source, closest_name
 from rmxl.model import ITU, Agreement, Code, Contribution, Partner, Rates, Taxonomy
+from rmxl.money import usd_cents
 from rmxl.read.files import LMap, LSeq
 from rmxl.validate import iso
 from rmxl.validate.checks import Checker, suggest
@@ -275,6 +276,8 @@ def _contributions(
                 f"add a rate for {currency} dated {signed.replace(day=1)} or earlier to rates",
             )
             currency = None
+        if amount is not None and currency is not None and signed is not None:
+            amount = None if below_cent(ck, what, c, amount, currency, rates, signed) else amount
         if by is None or amount is None or currency is None:
             ok = False
             continue
@@ -285,6 +288,27 @@ def _contributions(
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 """An agreement id that is safe in a URL, a file name, a CSV cell and a spreadsheet
 criterion: a letter or digit, then letters, digits, ``.``, ``_`` and ``-``."""
+
+
+def below_cent(
+    ck: Checker, what: str, c: LMap, amount: Decimal, currency: str, rates: Rates, day: dt.date
+) -> bool:
+    """``amount-below-cent`` at the amount, True, when ``amount`` of ``currency`` converts
+    to USD 0.00 (rounded to the cent, docs/semantics.md, Money): spec §3 would count the
+    agreement as funded while its funds gain nothing, a misleading figure."""
+    entry = rates.lookup(currency, day)
+    if entry is None or usd_cents(amount, entry[1]) > 0:
+        return False
+    at = "" if currency == "USD" else f" at {entry[1]} {currency} per USD"
+    ck.err(
+        "amount-below-cent",
+        f"{what}: {currency} {amount}{at} is less than one US cent (USD 0.00)",
+        c.val_src("amount"),
+        "check the amount and its currency; a contribution worth nothing in USD would make "
+        "the agreement count as funded with no funds: remove it (no contributions = a "
+        "non-financial agreement)",
+    )
+    return True
 
 
 def _awkward_id(ck: Checker, a: Agreement) -> None:

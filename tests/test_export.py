@@ -172,3 +172,37 @@ def test_export_tables_to_a_file_says_a_folder_is_needed(tmp_path: Path) -> None
     )
     assert status == 1 and "--out names a folder for the csv tables, and this is a file" in err
     assert target.read_text() == "keep me\n"
+
+
+@pytest.mark.parametrize(
+    ("ref", "ok"),
+    [
+        ("XM-DAC-41303", True),
+        ("GB-COH-03877777", True),
+        ("CA-CRA-89980-1815-RR0001", True),
+        ("XM-DAC 41303", False),  # a space
+        ("XM-DAC-A&B", False),  # & would be &amp; in the XML, and IATI forbids it
+        ("XM-DAC-<41303>", False),
+        ("41303", False),  # no registration agency prefix
+        ("ITU", False),
+        ("XM-DAC-", False),  # a prefix without a number
+    ],
+)
+def test_reporting_org_ref_is_an_iati_organisation_identifier(
+    tmp_path: Path, ref: str, ok: bool
+) -> None:
+    # today: any text was accepted, and every iati-identifier built from it was invalid
+    from rmxl.pipeline.load import check
+
+    org = f"reporting_org:\n  ref: '{ref}'\n  name: ITU\n  type: '40'\n"
+    root = write_ledger(tmp_path / "l", base_files(**{"org.yaml": org}))
+    _, diags = check(root)
+    bad = [d for d in diags if d.code == "bad-iati-ref"]
+    if ok:
+        assert bad == [] and codes(diags) == []
+        return
+    (d,) = bad
+    # "  ref: '" is 7 characters: the value starts at column 8 of line 2
+    assert d.source is not None and d.source.file.endswith("org.yaml")
+    assert (d.source.line, d.source.column) == (2, 8)
+    assert d.severity == "error" and d.hint

@@ -136,6 +136,14 @@ KINDS: list[Kind] = [
     _k("unknown-country", "Unknown country", "Not an ISO 3166-1 alpha-2 country code."),
     _k("unknown-currency", "Unknown currency", "Not an ISO 4217 currency code."),
     _k(
+        "bad-iati-ref",
+        "Invalid IATI organisation identifier",
+        "reporting_org's ref is not an IATI organisation identifier: a registration "
+        "agency prefix (XM-DAC, GB-COH), '-', the organisation's number, in letters, "
+        "digits, '.', '_', '-' (no space, no & < > / ? |): every activity's "
+        "iati-identifier starts with it (docs/records.md, Export: IATI).",
+    ),
+    _k(
         "unknown-iati-type",
         "Unknown IATI organisation type",
         "Not a code of the IATI OrganisationType codelist (10 Government, 40 Multilateral, "

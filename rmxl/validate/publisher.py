@@ -7,6 +7,7 @@ iati``): its IATI organisation identifier (``ref``), its name and its IATI organ
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rmxl.diagnostics import Source
@@ -35,6 +36,28 @@ IATI_ORG_TYPES = {
 """The IATI OrganisationType codelist (https://iatistandard.org/en/iati-standard/203/codelists/organisationtype/)."""
 
 REPORTING_ORG_KEYS = ("ref", "name", "type")
+
+IATI_ORG_ID = re.compile(r"[A-Z]{2}-[A-Z0-9]+-[A-Za-z0-9._-]*[A-Za-z0-9]")
+"""An IATI organisation identifier (IATI Standard, "Organisation identifiers"): the
+prefix of its registration agency (codelist OrganisationRegistrationAgency: a country or
+``XM``/``XI`` code, ``-``, the agency, e.g. ``XM-DAC``, ``GB-COH``), ``-``, the
+organisation's number there. No space, and none of ``/ & | ? # < > "`` (IATI forbids ``/
+& | ?`` in identifiers); letters, digits, ``.``, ``_``, ``-`` only."""
+
+
+def iati_org_id(ck: Checker, m: LMap, ref: str) -> str | None:
+    """``ref`` when it is an IATI organisation identifier (:data:`IATI_ORG_ID`), else
+    ``bad-iati-ref`` at the value and None."""
+    if IATI_ORG_ID.fullmatch(ref):
+        return ref
+    ck.err(
+        "bad-iati-ref",
+        f"reporting_org: ref {ref!r} is not an IATI organisation identifier",
+        m.val_src("ref"),
+        "write the registration agency's prefix, '-', the organisation's number there, "
+        "with letters, digits, '.', '_', '-' only (e.g. XM-DAC-41303; see org-id.guide)",
+    )
+    return None
 
 
 def iati_type(ck: Checker, m: LMap, key: str, what: str, required: bool = False) -> str | None:
@@ -74,6 +97,7 @@ def reporting_org(ck: Checker, parts: list[tuple[Any, Source]]) -> ReportingOrg 
             continue
         first = src
         ref = ck.text(m, "ref", "reporting_org")
+        ref = iati_org_id(ck, m, ref) if ref is not None else None
         name = ck.text(m, "name", "reporting_org")
         kind = iati_type(ck, m, "type", "reporting_org", required=True)
         if ref is not None and name is not None and kind is not None:

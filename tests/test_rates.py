@@ -153,3 +153,23 @@ def test_rate_entry_with_a_source_is_validated(tmp_path: Path) -> None:
     _, diags = check(root)
     errors = [(d.code, d.source.line if d.source else 0) for d in diags if d.severity == "error"]
     assert errors == [("unknown-rate-source", 4)]
+
+
+def test_a_disagreeing_rate_points_at_the_ledgers_entry(demo: Path, tmp_path: Path) -> None:
+    # today: "warning[rate-disagrees]: CHF 2023-04-01 ..." with no place; the demo's
+    # rates.yaml writes "    2023-04-01: 0.914" under CHF on line 47, the date at column 5
+    f = tmp_path / "apr.xls"
+    f.write_text("UN\r\n\r\nSwitzerland\tSwiss Franc\tCHF\t01 Apr 2023\t0.95\r\n")
+    _, _, err = run_cli("rates", "import", "--ledger", str(demo), str(f))
+    assert "rates.yaml:47:5: warning[rate-disagrees]: CHF 2023-04-01" in err
+
+
+def test_two_rates_in_the_file_point_at_the_ledgers_entry(demo: Path, tmp_path: Path) -> None:
+    f = tmp_path / "apr.xls"
+    rows = "".join(
+        f"Switzerland\tSwiss Franc\tCHF\t01 Apr 2023\t{r}\r\n" for r in ("0.95", "0.96")
+    )
+    f.write_text("UN\r\n\r\n" + rows)
+    status, _, err = run_cli("rates", "import", "--ledger", str(demo), str(f))
+    assert status == 1
+    assert "rates.yaml:47:5: error[rates-file]:" in err and "two rates for CHF" in err

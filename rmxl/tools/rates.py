@@ -35,6 +35,7 @@ from xml.etree import ElementTree as ET
 
 from rmxl.diagnostics import Diagnostic, Source, make
 from rmxl.model import Ledger
+from rmxl.read.files import LMap, read_ledger
 from rmxl.tools.ingest.sheet import ImportFailure, kind_of, read_grid, text_of
 from rmxl.tools.ingest.values import BadValue, parse_date
 from rmxl.validate import iso
@@ -201,11 +202,34 @@ def _months(start: dt.date, end: dt.date) -> list[dt.date]:
     return out
 
 
-def plan(ledger: Ledger, entries: list[Entry], label: str) -> tuple[list[Entry], RatesOutcome]:
-    """The entries the ledger lacks; the same ones counted, different ones reported."""
+def entry_sources(root: Path) -> dict[tuple[str, dt.date], Source]:
+    """``(currency, effective date) → where the ledger writes that rate entry`` (its
+    date key's ``file:line:col`` in the located trees of :mod:`rmxl.read`)."""
+    out: dict[tuple[str, dt.date], Source] = {}
+    for f in read_ledger(root)[0]:
+        rates = f.data.get("rates") if f.data is not None else None
+        if not isinstance(rates, LMap):
+            continue
+        for cur, dates in rates.items():
+            if isinstance(dates, LMap):
+                for day in dates:
+                    if isinstance(day, dt.date):
+                        out.setdefault((str(cur), day), dates.key_src(day))
+    return out
+
+
+def plan(
+    ledger: Ledger,
+    entries: list[Entry],
+    label: str,
+    where: dict[tuple[str, dt.date], Source] | None = None,
+) -> tuple[list[Entry], RatesOutcome]:
+    """The entries the ledger lacks; the same ones counted, different ones reported
+    (``rate-disagrees`` at the ledger's entry, ``where``: :func:`entry_sources`)."""
     out = RatesOutcome()
     new: list[Entry] = []
-    entries = _consistent(entries, label, out)
+    where = where or {}
+    entries = _consistent(entries, label, out, where)
     for cur, day, rate in entries:
         have = dict(ledger.rates.table.get(cur, ()))
         if day not in have:
@@ -219,16 +243,19 @@ def plan(ledger: Ledger, entries: list[Entry], label: str) -> tuple[list[Entry],
                     "rate-disagrees",
                     f"{cur} {day}: the ledger has {have[day]}, {label} says {rate}; "
                     "the ledger's rate is kept",
-                    None,
+                    where.get((cur, day)),
                     "correct rates.yaml by hand if the ledger is wrong",
                 )
             )
     return new, out
 
 
-def _consistent(entries: list[Entry], label: str, out: RatesOutcome) -> list[Entry]:
+def _consistent(
+    entries: list[Entry], label: str, out: RatesOutcome, where: dict[tuple[str, dt.date], Source]
+) -> list[Entry]:
     """The entries, each (currency, date) once; a source that gives two different rates
-    for one currency and date is an error (``rates-file``) and none of them is kept."""
+    for one currency and date is an error (``rates-file``, at the ledger's entry for
+    them if it has one) and none of them is kept."""
     rates: dict[tuple[str, dt.date], set[Decimal]] = defaultdict(set)
     for cur, day, rate in entries:
         rates[(cur, day)].add(rate)
@@ -239,7 +266,7 @@ def _consistent(entries: list[Entry], label: str, out: RatesOutcome) -> list[Ent
                 make(
                     "rates-file",
                     f"{label} gives two rates for {cur} on {day}: {shown}",
-                    None,
+                    where.get((cur, day)),
                     "keep one line per currency and date (a revision is its own file)",
                 )
             )

@@ -21,7 +21,7 @@ from rmxl.model import Ledger
 from rmxl.read.files import ledger_paths, parse_text
 from rmxl.tools.fmt import _yaml, comments, write_texts
 from rmxl.tools.ingest.run import validate_copy
-from rmxl.tools.rates import Entry, RatesOutcome, plan
+from rmxl.tools.rates import Entry, RatesOutcome, entry_sources, plan
 
 
 def _rates_files(root: Path) -> dict[Path, set[str]]:
@@ -72,7 +72,7 @@ def add_rates(
 ) -> RatesOutcome:
     """Add the entries the ledger lacks (:func:`rmxl.tools.rates.plan`), validate the
     ledger with them, and write (unless ``dry_run`` or an error)."""
-    new, out = plan(ledger, entries, label)
+    new, out = plan(ledger, entries, label, entry_sources(root))
     if not new:
         return out
     try:

@@ -166,9 +166,7 @@ def test_a_disagreeing_rate_points_at_the_ledgers_entry(demo: Path, tmp_path: Pa
 
 def test_two_rates_in_the_file_point_at_the_ledgers_entry(demo: Path, tmp_path: Path) -> None:
     f = tmp_path / "apr.xls"
-    rows = "".join(
-        f"Switzerland\tSwiss Franc\tCHF\t01 Apr 2023\t{r}\r\n" for r in ("0.95", "0.96")
-    )
+    rows = "".join(f"Switzerland\tSwiss Franc\tCHF\t01 Apr 2023\t{r}\r\n" for r in ("0.95", "0.96"))
     f.write_text("UN\r\n\r\n" + rows)
     status, _, err = run_cli("rates", "import", "--ledger", str(demo), str(f))
     assert status == 1

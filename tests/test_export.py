@@ -206,3 +206,30 @@ def test_reporting_org_ref_is_an_iati_organisation_identifier(
     assert d.source is not None and d.source.file.endswith("org.yaml")
     assert (d.source.line, d.source.column) == (2, 8)
     assert d.severity == "error" and d.hint
+
+
+def test_a_formula_like_title_stays_exact_in_csv_and_text_in_xlsx(tmp_path: Path) -> None:
+    # today: written silently; a spreadsheet opening the CSV would run =1+1 as a formula
+    import openpyxl
+
+    files = base_files()
+    a = "agreements/2022.yaml"
+    files[a] = files[a].replace("title: Smart villages", "title: '=1+1'", 1)
+    assert "title: '=1+1'" in files[a]  # agreement A-1
+    root = write_ledger(tmp_path / "l", files)
+    status, _, err = run_cli(
+        "export", "--ledger", str(root), "--format", "csv", "--out", str(tmp_path / "c")
+    )
+    assert status == 0 and "note: 1 text value(s) start with = + - or @" in err
+    assert "--format xlsx" in err
+    df = pd.read_csv(tmp_path / "c" / "agreements.csv")
+    assert df.set_index("id").loc["A-1", "title"] == "=1+1"  # the data is not altered
+    status, _, err = run_cli(
+        "export", "--ledger", str(root), "--format", "xlsx", "--out", str(tmp_path / "x")
+    )
+    assert status == 0 and "note:" not in err
+    ws = openpyxl.load_workbook(tmp_path / "x" / "ledger.xlsx")["Agreements"]
+    head = [c.value for c in ws[1]]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[head.index("id")].value == "A-1")
+    cell = row[head.index("title")]
+    assert (cell.value, cell.data_type) == ("=1+1", "s")  # text, never a formula

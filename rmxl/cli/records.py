@@ -103,7 +103,7 @@ def export(ledger: Path | None, fmt: str, out: Path | None) -> None:
     from rmxl.fileio import write_file
     from rmxl.render.export.iati import IatiError, iati_xml
     from rmxl.render.export.tables import tables
-    from rmxl.render.export.write import write
+    from rmxl.render.export.write import formula_like, write
 
     target = out or (Path("export/iati-activities.xml") if fmt == "iati" else Path("export"))
     with library_errors(lambda: target):
@@ -121,8 +121,17 @@ def export(ledger: Path | None, fmt: str, out: Path | None) -> None:
                 f"cannot write {target.as_posix()}: --out names a folder for the {fmt} "
                 "tables, and this is a file (nothing was written)"
             )
-        written = write(tables(compile_ledger(ledger_)), fmt, target)
+        tidy = tables(compile_ledger(ledger_))
+        written = write(tidy, fmt, target)
     click.echo(f"wrote {len(written)} files to {target.as_posix()}/")
+    risky = formula_like(tidy) if fmt == "csv" else 0
+    if risky:
+        click.echo(
+            f"note: {risky} text value(s) start with = + - or @, written as they are; a "
+            "spreadsheet opening the CSV may run them as formulas: for a spreadsheet, "
+            "use --format xlsx (text stays text)",
+            err=True,
+        )
 
 
 @main.group()

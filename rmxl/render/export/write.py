@@ -34,6 +34,22 @@ def _plain(v: Any) -> Any:
     return v
 
 
+FORMULA_START = ("=", "+", "-", "@")
+"""A text starting with one of these is run as a formula by a spreadsheet opening a CSV."""
+
+
+def formula_like(tables: list[Table]) -> int:
+    """How many text values start like a formula (:data:`FORMULA_START`): the CSV keeps
+    them exact, for DuckDB and pandas; the xlsx export stores them as text."""
+    return sum(
+        1
+        for t in tables
+        for col in t.frame.columns
+        for v in t.frame[col]
+        if isinstance(v, str) and v.startswith(FORMULA_START)
+    )
+
+
 def _csv(t: Table) -> bytes:
     frame = t.frame.map(lambda v: ("true" if v else "false") if isinstance(v, bool) else v)
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")

@@ -243,3 +243,32 @@ def test_a_committed_link_out_of_the_repository_is_refused(repo: Path, tmp_path:
     git(repo, "commit", "-q", "-m", "link out")
     with pytest.raises(DiffError, match="links outside the repository"):
         diff_revisions(repo / "ledger")
+
+
+def test_a_relabelled_region_is_a_taxonomy_change(tmp_path: Path) -> None:
+    """Issue 10: relabelling Africa said "No change"; it changes every breakdown row."""
+    files = base_files()
+    a = loader.load(write_ledger(tmp_path / "a", files))
+    tax = files["taxonomy.yaml"].replace("label: Africa}", "label: Afrique}")
+    b = loader.load(write_ledger(tmp_path / "b", {**files, "taxonomy.yaml": tax}))
+    d = compare(a, b)
+    assert not d.empty()
+    assert [(c.kind, c.id, c.fields) for c in d.taxonomy] == [
+        ("changed", "region africa", (("label", "Africa", "Afrique"),))
+    ]
+    assert "Taxonomy (codes and labels): 1 changed" in text(d)
+
+
+def test_a_date_moved_within_its_year_shows_the_year_to_date_span(tmp_path: Path) -> None:
+    """Issue 10: moving an agreement inside its year leaves the calendar year as it was
+    but changes the same-months span the workbook compares (2022-01..2022-02 here, the
+    months of 2023 so far); the diff names that span."""
+    files = base_files()
+    a = loader.load(write_ledger(tmp_path / "a", files))
+    moved = files["agreements/2022.yaml"].replace("signed: 2022-03-14", "signed: 2022-02-14")
+    b = loader.load(write_ledger(tmp_path / "b", {**files, "agreements/2022.yaml": moved}))
+    d = compare(a, b)
+    periods = [e.period for e in d.effects]
+    assert periods[0] == "2022" and not d.effects[0].moved()
+    span = {e.period: e for e in d.effects}["2022-01..2022-02"]
+    assert dict((m, (x, y)) for m, x, y in span.totals)["agreements"] == (0, 1)

@@ -30,6 +30,7 @@ from typing import Any
 from rmxl.diagnostics import LedgerError, QueryError
 from rmxl.model import Agreement, Ledger
 from rmxl.pipeline import load as loader
+from rmxl.query.periods import Period
 from rmxl.read.identity import GitError, git, repository
 
 SHARE_POINTS = 0.1
@@ -70,6 +71,10 @@ class Effect:
     totals: tuple[tuple[str, float | int, float | int], ...]
     shares: tuple[ShareMove, ...]
 
+    def moved(self) -> bool:
+        """Whether any total or share of the period differs."""
+        return bool(self.shares) or any(a != b for _, a, b in self.totals)
+
 
 @dataclass(slots=True)
 class LedgerDiff:
@@ -78,10 +83,11 @@ class LedgerDiff:
     agreements: list[Change] = field(default_factory=list)
     partners: list[Change] = field(default_factory=list)
     rates: list[Change] = field(default_factory=list)
+    taxonomy: list[Change] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
 
     def empty(self) -> bool:
-        return not (self.agreements or self.partners or self.rates)
+        return not (self.agreements or self.partners or self.rates or self.taxonomy)
 
 
 # -- reading a revision with git ----------------------------------------------------
@@ -270,11 +276,52 @@ def compare(a: Ledger, b: Ledger, old: str = "old", new: str = "new") -> LedgerD
         lambda p: p.name,
     )
     out.rates = _rates(a, b)
+    out.taxonomy = _taxonomy(a, b)
     years = _years(out, a, b, agm_a, agm_b)
-    if years:
-        fa, fb = _figures(a), _figures(b)
-        out.effects = [_effect(fa, fb, y) for y in years]
+    if out.empty():
+        return out
+    fa, fb = _figures(a), _figures(b)
+    out.effects = [_effect(fa, fb, y) for y in years]
+    # the spans the workbook builds too (the year so far, the same months a year earlier),
+    # unless one says what a listed period already says (2023 and "2023 to 28 Feb")
+    seen = {(e.totals, e.shares) for e in out.effects}
+    for p in _workbook_periods(fa, fb):
+        e = _effect(fa, fb, p)
+        if e.moved() and (e.totals, e.shares) not in seen:
+            seen.add((e.totals, e.shares))
+            out.effects.append(e)
     return out
+
+
+def _taxonomy(a: Ledger, b: Ledger) -> list[Change]:
+    """Codes of the taxonomy's vocabularies added, removed or relabelled (``region
+    africa``, ``priority kap/p1``): a label is what every breakdown row and chart shows."""
+
+    def codes(led: Ledger) -> dict[str, str]:
+        t = led.taxonomy
+        vocab = {"region": t.regions, "partner type": t.partner_types, "membership": t.membership}
+        out = {f"{k} {c.code}": c.label for k, v in vocab.items() for c in v.values}
+        for plan in t.action_plans:
+            out[f"action plan {plan.code}"] = plan.label
+            out.update({f"priority {plan.code}/{c.code}": c.label for c in plan.priorities.values})
+        return out
+
+    return _changes(codes(a), codes(b), lambda label: {"label": label}, lambda label: label)
+
+
+def _workbook_periods(fa: Any, fb: Any) -> list[Period]:
+    """The periods ``rmxl build`` makes sheets for on either side (its default plan:
+    calendar years, the latest year so far and the same months a year earlier)."""
+    from rmxl.render.workbook.build import plan_for
+
+    out: list[Period] = []
+    for fig in (fa, fb):
+        try:
+            plan = plan_for(fig, None)
+        except QueryError:
+            continue
+        out += [*plan.periods, *(p for pair in plan.pairs for p in pair)]
+    return list({p.text: p for p in out}.values())
 
 
 def _years(
@@ -302,7 +349,7 @@ def _years(
     return sorted(years)
 
 
-def _effect(fa: Any, fb: Any, year: int) -> Effect:
+def _effect(fa: Any, fb: Any, year: int | Period) -> Effect:
     totals = tuple((m, fa.total(year, m), fb.total(year, m)) for m in TOTALS)
     moves: list[ShareMove] = []
     for dim, measure in SHARES:
@@ -314,7 +361,7 @@ def _effect(fa: Any, fb: Any, year: int) -> Effect:
     return Effect(str(year), totals, tuple(moves))
 
 
-def _shares(fig: Any, dim: str, year: int, measure: str) -> dict[str, float]:
+def _shares(fig: Any, dim: str, year: int | Period, measure: str) -> dict[str, float]:
     """``{bucket label: share}`` of a breakdown; empty for an empty year or zero total."""
     try:
         bd = fig.breakdown(dim, year, measure)

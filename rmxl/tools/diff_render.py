@@ -13,6 +13,7 @@ _TITLE = {
     "agreements": "Agreements",
     "partners": "Partners",
     "rates": "Operational rates of exchange",
+    "taxonomy": "Taxonomy (codes and labels)",
 }
 
 
@@ -40,8 +41,8 @@ def text(d: LedgerDiff) -> str:
     """Plain text: each section's changes, then each affected year's figures."""
     out = [_headline(d), ""]
     if d.empty():
-        return "\n".join([*out, "No change to agreements, partners or rates.", ""])
-    for name in ("agreements", "partners", "rates"):
+        return "\n".join([*out, "No change to agreements, partners, rates or taxonomy.", ""])
+    for name in ("agreements", "partners", "rates", "taxonomy"):
         changes: list[Change] = getattr(d, name)
         if not changes:
             continue
@@ -56,7 +57,7 @@ def text(d: LedgerDiff) -> str:
 
 
 def _unchanged(e: Effect) -> bool:
-    return not e.shares and all(a == b for _, a, b in e.totals)
+    return not e.moved()
 
 
 def _text_effect(e: Effect) -> list[str]:
@@ -78,8 +79,8 @@ def markdown(d: LedgerDiff) -> str:
     figures per affected year."""
     out = [f"### {_headline(d)}", ""]
     if d.empty():
-        return "\n".join([*out, "No change to agreements, partners or rates.", ""])
-    for name in ("agreements", "partners", "rates"):
+        return "\n".join([*out, "No change to agreements, partners, rates or taxonomy.", ""])
+    for name in ("agreements", "partners", "rates", "taxonomy"):
         changes: list[Change] = getattr(d, name)
         if not changes:
             continue

@@ -10,9 +10,9 @@ whose hint lists the closest names.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 
+from rmxl.diagnostics import closest_names
 from rmxl.model import ITU, Ledger
 from rmxl.tools.ingest.values import BadValue, fold
 from rmxl.validate import iso
@@ -61,7 +61,7 @@ class Names:
     def closest_partners(self, text: str) -> str:
         """``"closest: 'Swiss FDFA' (ch-fdfa), …"`` — or advice for a new partner."""
         names = list(self.partners)
-        close = difflib.get_close_matches(fold(text), names, n=3, cutoff=0.5)
+        close = closest_names(fold(text), names, 3, cutoff=0.5)
         if not close:
             words = set(fold(text).split())
             close = [n for n in names if words & set(n.split()) - {"of", "the", "and"}][:3]

@@ -2,26 +2,33 @@
 bean-check in the same run.
 
 ``python bench/bench_speed.py [--sizes 1000,10000,100000] [--repeat 5] [--keep DIR]
-[--skip build,udfs,field] [--markdown]``
+[--skip build,udfs,field,onecore,import] [--baseline REV] [--markdown]``
 
 For each size it writes a synthetic ledger (:mod:`synth`, seed 0: 14 files) and the
-equivalent journals (one two-posting transaction per agreement), then times, each as a
-fresh process:
+equivalent journals (:mod:`field`: one two-posting transaction per agreement), then
+times, each as a fresh process:
 
 - ``cold``: ``rmxl validate`` with ``RMXL_CACHE=0``, in ``--repeat`` rounds each of which
   also runs ``hledger check`` and ``bean-check -C`` once (a busy spell of the shared
   machine slows the whole round): the median time of each tool and the median of the
-  per-round ratios;
+  per-round ratios; with ``--baseline REV``, rmxl as of git revision REV runs in the same
+  rounds (today / baseline ratios);
+- ``onecore``: the same pinned to one CPU (``taskset -c 0``), rmxl (and the baseline)
+  paired with ``hledger check``;
 - ``fill``: the same with an empty cache, which it fills (what a fresh clone's first run
-  costs), paired the same way;
+  costs), paired the same way; the difference fill − cold per 1,000 agreements is what
+  writing the cache costs (linear when it is the same at every size);
 - ``warm``: ``rmxl validate`` again with the cache filled and the ledger unchanged;
 - ``changed``: ``rmxl validate`` after one of the 14 files changed (a title edited, never
   the same text twice);
 - ``build``: two ``rmxl build`` without cache: time, peak memory (``wait4``), whether the
   two workbooks are byte-identical and whether the Agreements, Contributions and Parties
   sheets are Excel tables with filters;
-- ``udfs``: bench/bench_udfs.py: a question not asked before (mean and p99 over 10,000
-  varied questions, or ``$BENCH_UDF_CALLS``), a repeated one, a recalculation.
+- ``udfs``: bench/bench_udfs.py: the first call (compiling the ledger), a question not
+  asked before (mean and p99 over 10,000 varied questions, or ``$BENCH_UDF_CALLS``), a
+  repeated one, a recalculation;
+- ``import``: (sizes up to 10k) ``rmxl import`` of the ledger's agreements, exported as
+  xlsx, into a ledger holding only its taxonomy, partners and rates.
 
 hledger comes from ``apt-get install hledger``; bean-check from ``pip install beancount``
 in a separate venv (found on PATH, in /tmp/bcvenv, or with ``--bean-check PATH``). It
@@ -37,7 +44,6 @@ import argparse
 import json
 import os
 import platform
-import random
 import shutil
 import subprocess
 import sys
@@ -49,10 +55,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from field import beancount_journal, hledger_journal  # noqa: E402
 from synth import generate  # noqa: E402
 
 CHANGED_FILE = "agreements/2018.yaml"
-CURRENCIES = ("USD", "USD", "CHF", "EUR", "GBP", "JPY")
 HEAVY = ("pandas", "matplotlib", "xlsxwriter")
 
 
@@ -65,10 +71,15 @@ class Run:
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None) -> Run:
-    """One child process: wall seconds, peak resident memory (KB), exit status, output."""
+    """One child process: wall seconds, peak resident memory (KB), exit status, output.
+
+    It runs in the folder of the rmxl snapshot its ``PYTHONPATH`` names first (see
+    :func:`snapshot`): ``python -c`` puts the current folder first on the path."""
     start = time.perf_counter()
+    path = (env or {}).get("PYTHONPATH", "")
+    cwd = path.split(os.pathsep)[0] if path else SNAPSHOT
     p = subprocess.Popen(
-        cmd, env=env, cwd=SNAPSHOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     assert p.stdout is not None
     output = p.stdout.read()
@@ -126,17 +137,34 @@ def snapshot(work: Path) -> None:
     """Run a frozen copy of rmxl: developers editing the working tree during a run would
     otherwise change rmxl's fingerprint, and so empty the cache under the warm runs."""
     global SNAPSHOT
-    import compileall
-
     import rmxl
 
     SNAPSHOT = work / "pkg"
-    target = SNAPSHOT / "rmxl"
+    freeze(Path(rmxl.__file__).parent, SNAPSHOT)
+
+
+def freeze(package: Path, folder: Path) -> Path:
+    """Copy the rmxl package ``package`` into ``folder``/rmxl, compiled; returns ``folder``."""
+    import compileall
+
+    target = folder / "rmxl"
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(
-        Path(rmxl.__file__).parent, target, ignore=shutil.ignore_patterns("__pycache__")
-    )
+    shutil.copytree(package, target, ignore=shutil.ignore_patterns("__pycache__"))
     compileall.compile_dir(target, quiet=1)
+    return folder
+
+
+def baseline(rev: str, work: Path) -> Path:
+    """rmxl as it was at git revision ``rev`` of this checkout, frozen under ``work``
+    (``--baseline``): timed in the same rounds as today's, for new/old ratios."""
+    folder = work / "base"
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "src").mkdir(parents=True)
+    archive = subprocess.run(
+        ["git", "-C", str(HERE.parent), "archive", rev, "rmxl"], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder / "src")], input=archive, check=True)
+    return freeze(folder / "src" / "rmxl", folder / "pkg")
 
 
 def rmxl_cmd() -> list[str]:
@@ -150,61 +178,17 @@ def rmxl_cmd() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "rmxl.cli"]
 
 
-def env_with(**extra: str) -> dict[str, str]:
+def env_with(package: Path | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a timed rmxl: the snapshot (or ``package``) first on the path."""
     env = dict(os.environ)
     env.pop("RMXL_CACHE", None)
-    if SNAPSHOT is not None:
-        env["PYTHONPATH"] = os.pathsep.join([str(SNAPSHOT), env.get("PYTHONPATH", "")]).rstrip(
+    folder = package or SNAPSHOT
+    if folder is not None:
+        env["PYTHONPATH"] = os.pathsep.join([str(folder), env.get("PYTHONPATH", "")]).rstrip(
             os.pathsep
         )
     env.update(extra)
     return env
-
-
-# -- the field's journals ----------------------------------------------------------------
-
-
-def transactions(n: int, seed: int = 0) -> list[tuple[str, str, str, int, str]]:
-    """``n`` (date, id, partner, amount, currency): one per synthetic agreement, with its
-    first contribution."""
-    rng = random.Random(seed)
-    partners = max(40, n // 10)
-    out = []
-    for i in range(n):
-        year = 2013 + i * 11 // n
-        day = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-        aid = f"SYN-{year}-{i + 1:06d}"
-        amount, cur = rng.randint(1, 5000) * 1000, rng.choice(CURRENCIES)
-        out.append((day, aid, f"p-{rng.randrange(partners):06d}", amount, cur))
-    out.sort()
-    return out
-
-
-def hledger_journal(n: int, path: Path) -> Path:
-    """Two-posting transactions carrying what an agreement carries: date, id, title,
-    region, priority and country tags, a partner's amount in its currency."""
-    lines = []
-    for day, aid, partner, amount, cur in transactions(n):
-        lines.append(
-            f"{day} {aid} | Synthetic agreement {aid}  ; region:africa, priority:inclusion, "
-            "country:KE"
-        )
-        lines += [f"    assets:partners:{partner}  {amount} {cur}", "    income:agreements", ""]
-    path.write_text("\n".join(lines))
-    return path
-
-
-def beancount_journal(n: int, path: Path) -> Path:
-    """The same transactions in beancount syntax (accounts opened, metadata for tags)."""
-    txns = transactions(n)
-    accounts = sorted({p for _, _, p, _, _ in txns})
-    lines = ['option "operating_currency" "USD"', "2010-01-01 open Income:Agreements"]
-    lines += [f"2010-01-01 open Assets:Partners:{p.upper()}" for p in accounts]
-    for day, aid, partner, amount, cur in txns:
-        lines += [f'{day} * "{aid}" "Synthetic agreement {aid}"', '  region: "africa"']
-        lines += [f"  Assets:Partners:{partner.upper()}  {amount} {cur}", "  Income:Agreements", ""]
-    path.write_text("\n".join(lines))
-    return path
 
 
 # -- measurements -----------------------------------------------------------------------
@@ -214,6 +198,11 @@ def beancount_journal(n: int, path: Path) -> Path:
 class Size:
     n: int
     figures: dict[str, float] = field(default_factory=dict)
+
+
+BASE: Path | None = None
+BASE_REV = ""
+"""The frozen rmxl of ``--baseline REV``, timed in the same rounds as today's."""
 
 
 def bench_rmxl(
@@ -229,14 +218,26 @@ def bench_rmxl(
     if bean_check and "field" not in skip:
         beans = beancount_journal(n, work / f"journal-{n}.beancount")
         field["bean"] = ([bean_check, "-C", str(beans)], None)
-    out = paired({"cold": (validate, env_with(RMXL_CACHE="0")), **field}, repeat)
+    Cmd = tuple[list[str], dict[str, str] | None]
+    cold: dict[str, Cmd] = {"cold": (validate, env_with(RMXL_CACHE="0"))}
+    if BASE is not None:
+        cold["base"] = (validate, env_with(BASE, RMXL_CACHE="0"))
+    out = paired({**cold, **field}, repeat)
+    if shutil.which("taskset") and "onecore" not in skip:
+        one = ["taskset", "-c", "0"]
+        runs: dict[str, Cmd] = {f"{k}1": ([*one, *cmd], env) for k, (cmd, env) in cold.items()}
+        if "hledger" in field:
+            runs["hledger1"] = ([*one, *field["hledger"][0]], None)
+        out.update(paired(runs, repeat))
     fills = []  # an empty cache each round: what a fresh clone's first run costs
     for i in range(repeat):
         env = env_with(RMXL_CACHE_DIR=str(work / f"cache-{n}-{i}"))
-        fills.append(paired({"fill": (validate, env), **field}, 1))
+        fills.append(paired({"fill": (validate, env), "cold": cold["cold"], **field}, 1))
     for key in fills[0]:
         if key.startswith("fill"):
             out[key] = median([f[key] for f in fills])
+    # what writing the cache adds, per 1,000 agreements (linear: the same at every size)
+    out["writes_per_1k"] = median([(f["fill"] - f["cold"]) / n * 1000 for f in fills])
     cached = env_with(RMXL_CACHE_DIR=str(work / f"cache-{n}-0"))
     out["warm"] = median([check_ok(run(validate, cached), validate).seconds for _ in range(repeat)])
     path = root / CHANGED_FILE
@@ -250,24 +251,46 @@ def bench_rmxl(
     if "build" not in skip:
         out.update(bench_build(n, root, work))
     if "udfs" not in skip:
-        code = (
-            "import json, sys, pathlib; sys.path.insert(0, sys.argv[1]); import bench_udfs as b; "
-            "n, calls, work = int(sys.argv[2]), int(sys.argv[4]), pathlib.Path(sys.argv[3]); "
-            "print(json.dumps(b.bench(n, calls, work)))"
-        )
-        calls = os.environ.get("BENCH_UDF_CALLS", "10000")  # a new question costs ms today
-        r = check_ok(
-            run(
-                [sys.executable, "-c", code, str(HERE), str(n), str(work), calls],
-                env_with(RMXL_CACHE="0"),
-            ),
-            [code],
-        )
-        udf = json.loads(r.output.strip().splitlines()[-1])
-        out["udf_us"] = udf["recalc"]
-        out["udf_new_mean"], out["udf_new_p99"] = udf["varied_mean"], udf["varied_p99"]
-        out["udf_repeated"] = udf["repeated"]
+        out.update(bench_udfs(n, work))
+    if "import" not in skip and n <= 10_000:
+        out["import"] = bench_import(root, work)
     return out
+
+
+def bench_udfs(n: int, work: Path) -> dict[str, float]:
+    """bench/bench_udfs.py in a fresh process on the snapshot (µs per call)."""
+    code = (
+        "import json, sys, pathlib; sys.path.insert(0, sys.argv[1]); import bench_udfs as b; "
+        "n, calls, work = int(sys.argv[2]), int(sys.argv[4]), pathlib.Path(sys.argv[3]); "
+        "print(json.dumps(b.bench(n, calls, work)))"
+    )
+    calls = os.environ.get("BENCH_UDF_CALLS", "10000")
+    cmd = [sys.executable, "-c", code, str(HERE), str(n), str(work), calls]
+    r = check_ok(run(cmd, env_with(RMXL_CACHE="0")), [code])
+    udf = json.loads(r.output.strip().splitlines()[-1])
+    return {
+        "udf_us": udf["recalc"],
+        "udf_new_mean": udf["varied_mean"],
+        "udf_new_p99": udf["varied_p99"],
+        "udf_repeated": udf["repeated"],
+        "udf_first": udf["first"],
+    }
+
+
+def bench_import(root: Path, work: Path) -> float:
+    """Seconds of ``rmxl import`` of the ledger's agreements, exported as xlsx, into a
+    ledger holding only its taxonomy, partners and rates (bench/bench_import.py)."""
+    book = work / f"export-{root.name}"
+    env = env_with(RMXL_CACHE="0")
+    export = [*rmxl_cmd(), "export", "--ledger", str(root), "--format", "xlsx", "--out", str(book)]
+    check_ok(run(export, env), export)
+    target = work / f"import-{root.name}"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir()
+    for name in ("taxonomy.yaml", "partners.yaml", "rates.yaml"):
+        shutil.copy(root / name, target / name)
+    cmd = [*rmxl_cmd(), "import", "--ledger", str(target), str(book / "ledger.xlsx")]
+    return check_ok(run(cmd, env), cmd).seconds
 
 
 def bench_build(n: int, root: Path, work: Path) -> dict[str, float]:
@@ -347,6 +370,8 @@ def fmt(v: float | None, unit: str = "s") -> str:
         return f"{v:.2f}×"
     if unit == "MB":
         return f"{v:.0f} MB"
+    if unit == "ms":
+        return f"{v * 1000:.1f} ms"
     return f"{v:.1f} µs" if v < 1000 else f"{v / 1000:.1f} ms"
 
 
@@ -364,19 +389,29 @@ def table(sizes: list[Size], boot: float, heavy: list[str]) -> list[list[str]]:
         row("`rmxl validate`, cold, no cache (`RMXL_CACHE=0`)", "cold"),
         row("ratio cold rmxl / hledger (target ≤ 1 at 10k, 100k)", "cold/hledger", "x"),
         row("ratio cold rmxl / bean-check", "cold/bean", "x"),
+        row("`rmxl validate`, cold, one core (`taskset -c 0`)", "cold1"),
+        row("`hledger check`, one core", "hledger1"),
+        row("ratio cold rmxl / hledger, one core", "cold1/hledger1", "x"),
+        row(f"baseline rmxl ({BASE_REV}), cold", "base"),
+        row("ratio cold rmxl today / baseline", "cold/base", "x"),
+        row("ratio cold rmxl today / baseline, one core", "cold1/base1", "x"),
         row("`rmxl validate`, cold, filling an empty cache", "fill"),
         row("ratio filling rmxl / hledger", "fill/hledger", "x"),
+        row("cache writes per 1,000 agreements (filling − cold)", "writes_per_1k", "ms"),
         row("`rmxl validate`, warm (ledger unchanged)", "warm"),
         row("`rmxl validate`, 1 file of 14 changed", "changed"),
         row("`rmxl build`, no cache", "build"),
         row("`rmxl build`, peak memory", "build_mb", "MB"),
         yes("two builds byte-identical", "build_same"),
         yes("Agreements, Contributions, Parties: tables with filters", "build_tables"),
+        row("Excel function, first call (compile and index)", "udf_first"),
         row("Excel function, a question not asked before, mean", "udf_new_mean", "µs"),
         row("Excel function, a question not asked before, p99", "udf_new_p99", "µs"),
         row("Excel function, a repeated question", "udf_repeated", "µs"),
         row("Excel function, recalculating 24 cells", "udf_us", "µs"),
+        row("`rmxl import` of every agreement (xlsx, into an empty ledger)", "import"),
     ]
+    rows = [r for r in rows if any(c != "—" for c in r[1:])]
     rows.append(["`rmxl --help` start-up", fmt(boot), *([""] * (len(sizes) - 1))])
     rows.append(["heavy modules imported by `rmxl validate`", ", ".join(heavy) or "none"])
     rows[-1] += [""] * (len(sizes) - 1)
@@ -397,6 +432,15 @@ def verdicts(sizes: list[Size], heavy: list[str]) -> list[str]:
     for n, k in ((10_000, "10k"), (100_000, "100k")):
         judge(f"cold validate {k} / hledger check (no cache)", n, "cold/hledger", 1.0)
         judge(f"cold validate {k} / hledger check (filling the cache)", n, "fill/hledger", 1.0)
+    for n, k in ((10_000, "10k"), (100_000, "100k")):
+        judge(f"cold validate {k}, one core, today / baseline", n, "cold1/base1", 1.0)
+    small, large = by.get(10_000, {}), by.get(100_000, {})
+    if "writes_per_1k" in small and "writes_per_1k" in large:
+        ratio = large["writes_per_1k"] / max(small["writes_per_1k"], 0.005)
+        out.append(
+            f"{'met   ' if ratio <= 1.5 else 'MISSED'}  cache writes linear: per 1,000 "
+            f"agreements at 100k / at 10k: {ratio:.2f} (≤ 1.5)"
+        )
     judge("warm validate 10k (s)", 10_000, "warm", 0.15)
     judge("warm validate 100k (s)", 100_000, "warm", 1.0)
     judge("1 file of 14 changed 10k (s)", 10_000, "changed", 0.5)
@@ -410,6 +454,7 @@ def verdicts(sizes: list[Size], heavy: list[str]) -> list[str]:
     judge("new Excel question 100k, mean (µs)", 100_000, "udf_new_mean", 50.0)
     judge("new Excel question 100k, p99 (µs)", 100_000, "udf_new_p99", 2000.0)
     judge("repeated Excel question 100k (µs)", 100_000, "udf_repeated", 5.0)
+    judge("rmxl import of 10,000 agreements (s)", 10_000, "import", 5.0)
     out.append(f"{'MISSED' if heavy else 'met   '}  rmxl validate imports no {', '.join(HEAVY)}")
     return out
 
@@ -451,7 +496,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,100000", help="comma-separated")
     parser.add_argument("--repeat", type=int, default=5, help="paired rounds (median)")
     parser.add_argument("--keep", type=Path, help="write ledgers and journals here and keep them")
-    parser.add_argument("--skip", default="", help="any of build,udfs,field (comma-separated)")
+    parser.add_argument(
+        "--skip", default="", help="any of build,udfs,field,onecore,import (comma-separated)"
+    )
+    parser.add_argument("--baseline", metavar="REV", help="also time rmxl as of this git revision")
     parser.add_argument("--bean-check", default=shutil.which("bean-check") or _venv_bean())
     parser.add_argument("--markdown", action="store_true")
     parser.add_argument("--live", action="store_true", help="run the working tree's rmxl")
@@ -463,6 +511,9 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir(parents=True, exist_ok=True)
         if not args.live:
             snapshot(work)
+        if args.baseline:
+            global BASE, BASE_REV
+            BASE, BASE_REV = baseline(args.baseline, work), args.baseline
         for size in sizes:
             root = generate(size.n, work / f"ledger-{size.n}")
             print(f"{size.n:,} agreements…", file=sys.stderr, flush=True)

@@ -78,14 +78,15 @@ CELLS: list[Call] = [
 
 def new_cells(count: int) -> list[Call]:
     """``count`` calls whose arguments differ from every other's: the cells' questions,
-    every text argument padded with a different number of spaces."""
+    every text argument padded with a different number of spaces before and after."""
     out: list[Call] = []
     for i in range(count):
         fn, args = CELLS[i % len(CELLS)]
-        pad = " " * (1 + i // len(CELLS))
-        varied = tuple(a + pad if isinstance(a, str) else a for a in args)
+        k = 1 + i // len(CELLS)  # spaces before and after: at most 66, periods take 100
+        lead, trail = " " * (k // 60), " " * (k % 60)
+        varied = tuple(lead + a + trail if isinstance(a, str) else a for a in args)
         if varied == args:  # no text argument: spell the default measure out
-            varied = (args[0], "funds" + pad, *args[2:])
+            varied = (args[0], lead + "funds" + trail, *args[2:])
         out.append((fn, varied))
     return out
 

@@ -14,7 +14,7 @@ from rmxl.model import ITU, Agreement, Code, Contribution, Partner, Rates, Taxon
 from rmxl.money import usd_cents
 from rmxl.read.files import LMap, LSeq
 from rmxl.validate import iso
-from rmxl.validate.checks import Checker, suggest
+from rmxl.validate.checks import Checker, suggest, where
 
 AGREEMENT_KEYS = ("id", "title", "signed", "partners", "regions", "priorities")
 AGREEMENT_OPTIONAL = ("contributions", "countries", "reference", "notes")
@@ -123,33 +123,36 @@ def _agreement(
     what = f"agreement {aid}"
     title = ck.text(m, "title", what)
     signed = ck.date(m, "signed", what)
-    prt = ck.text_list(m, "partners", what, nonempty=True)
-    regions = ck.text_list(m, "regions", what, nonempty=True)
-    prios = ck.text_list(m, "priorities", what, nonempty=True)
-    countries = ck.text_list(m, "countries", what, nonempty=False) or []
+    prt = ck.text_items(m, "partners", what, nonempty=True)
+    regions = ck.text_items(m, "regions", what, nonempty=True)
+    prios = ck.text_items(m, "priorities", what, nonempty=True)
+    countries = ck.text_items(m, "countries", what, nonempty=False) or []
     reference = ck.text(m, "reference", what, required=False)
     notes = ck.text(m, "notes", what, required=False)
-    for pid, psrc in prt or []:
+    for pid, i in prt or []:
         if pid not in partners:
             ck.err(
-                "unknown-partner", f"{what}: unknown partner {pid!r}", psrc, suggest(pid, partners)
+                "unknown-partner",
+                f"{what}: unknown partner {pid!r}",
+                where(m, "partners", i),
+                suggest(pid, partners),
             )
-    for code, csrc in countries:
+    for code, i in countries:
         if code not in iso.countries():
             ck.err(
                 "unknown-country",
                 f"{what}: unknown country code {code!r}",
-                csrc,
+                where(m, "countries", i),
                 suggest(code.upper(), iso.countries()),
             )
     plan_code = ""
     if tax is not None:
-        for code, rsrc in regions or []:
+        for code, i in regions or []:
             if tax.regions.get(code) is None:
                 ck.err(
                     "unknown-region",
                     f"{what}: unknown region {code!r}",
-                    rsrc,
+                    where(m, "regions", i),
                     suggest(code, tax.regions.codes(), _labels(tax.regions.values)),
                 )
         plan_code = _priorities(ck, what, tax, signed, prios or [], m)
@@ -182,7 +185,7 @@ def _priorities(
     what: str,
     tax: Taxonomy,
     signed: dt.date | None,
-    prios: list[tuple[str, Source]],
+    prios: list[tuple[str, int]],
     m: LMap,
 ) -> str:
     if signed is None:
@@ -197,9 +200,10 @@ def _priorities(
         )
         return ""
     codes = plan.priorities.codes()
-    for code, psrc in prios:
+    for code, i in prios:
         if code in codes:
             continue
+        psrc = where(m, "priorities", i)
         other = [p for p in tax.action_plans if p.priorities.get(code) is not None]
         if other:
             ck.err(

@@ -9,13 +9,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from rmxl.diagnostics import Diagnostic, Source, closest_name, make
-from rmxl.money import amount_problem, rate_problem
+from rmxl.money import MAX_AMOUNT, MAX_RATE, amount_problem, rate_problem
 from rmxl.read.files import BadDate, LMap, LSeq
 
 
@@ -66,13 +68,21 @@ def meant(key: Any, choices: Iterable[str]) -> str | None:
 
 MULTILINE = frozenset({"title", "notes", "reference"})
 """Text fields that may span lines; every other (name, label, code, id) is one line."""
-_BREAKS = "\t\n\r\x0b\x0c\x85\u2028\u2029"
+_BREAKS = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]")
+"""A tab or a line break (YAML's and Unicode's): not in a one-line text."""
 
 
-def _visible(text: str) -> str:
-    """``text`` without spaces and invisible format characters (zero-width space, joiners,
-    direction marks): a name of nothing else is blank."""
-    return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+def blank(text: str) -> bool:
+    """Whether ``text`` holds nothing but spaces and invisible format characters (Unicode
+    category Cf: zero-width space, joiners, direction marks): a name of nothing else is
+    blank. Stops at the first visible character (the first, in a name)."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
+
+
+@cache
+def _key_sets(required: tuple[str, ...], optional: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    """The required keys and every allowed key of a record, as sets."""
+    return frozenset(required), frozenset((*required, *optional))
 
 
 def type_name(v: Any) -> str:
@@ -126,6 +136,9 @@ class Checker:
         if not isinstance(value, LMap):
             self.err("wrong-type", f"{what} must be a mapping, not {type_name(value)}", src)
             return None
+        need, known = _key_sets(tuple(required), tuple(optional))
+        if need <= value.keys() <= known:  # the usual record: no key missing or unknown
+            return value
         allowed = (*required, *optional)
         unknown, missing = key_problems(value, required, optional)
         for key in unknown:
@@ -149,10 +162,10 @@ class Checker:
                 self.err("wrong-type", f"{what}: {key!r} is empty", m.val_src(key))
             return None
         if isinstance(v, str):
-            if required and not _visible(v):
+            if required and blank(v):
                 self.err("wrong-type", f"{what}: {key!r} is blank", m.val_src(key))
                 return None
-            if key not in MULTILINE and any(c in v for c in _BREAKS):
+            if key not in MULTILINE and _BREAKS.search(v):
                 self.err(
                     "bad-text",
                     f"{what}: {key!r} holds a tab or line break",
@@ -218,11 +231,19 @@ class Checker:
         self, m: LMap, key: str, what: str, nonempty: bool
     ) -> list[tuple[str, Source]] | None:
         """A list of strings (a lone string is accepted as a one-item list)."""
+        items = self.text_items(m, key, what, nonempty)
+        return None if items is None else [(s, where(m, key, i)) for s, i in items]
+
+    def text_items(
+        self, m: LMap, key: str, what: str, nonempty: bool
+    ) -> list[tuple[str, int]] | None:
+        """:meth:`text_list` with each string's index in the list instead of its source
+        (-1 for a lone string): :func:`where` makes the source when a diagnostic needs it."""
         if key not in m:
             return None
         v = m[key]
         if isinstance(v, str):
-            return [(v, m.val_src(key))]
+            return [(v, -1)]
         if v is None and not nonempty:
             return []
         if not isinstance(v, LSeq):
@@ -236,7 +257,7 @@ class Checker:
         if nonempty and not v:
             self.err("empty-list", f"{what}: {key!r} needs at least one entry", m.val_src(key))
             return None
-        out: list[tuple[str, Source]] = []
+        out: list[tuple[str, int]] = []
         seen: set[str] = set()
         for i, item in enumerate(v):
             if not isinstance(item, str):
@@ -255,13 +276,15 @@ class Checker:
                 )
                 continue
             seen.add(item)
-            out.append((item, v.item_src(i)))
+            out.append((item, i))
         return out
 
     def positive(self, m: LMap, key: Any, what: str, code: str) -> Decimal | None:
         """A positive, finite number within the limits of :mod:`rmxl.money` (an amount, or
         a rate when ``code`` is ``bad-rate``), as an exact Decimal of what was written."""
         v = m.get(key)
+        if type(v) is int and 1 <= v <= (MAX_RATE if code == "bad-rate" else MAX_AMOUNT):
+            return Decimal(v)  # whole and in range: none of the checks below can fail
         if key not in m:
             return None
         src = m.val_src(key)
@@ -288,6 +311,12 @@ class Checker:
             self.err(code, f"{what}: {key} {_shown(d)} {why}", src, hint)
             return None
         return d
+
+
+def where(m: LMap, key: str, i: int) -> Source:
+    """Where item ``i`` of the list at ``m[key]`` is written (``m[key]`` itself for -1: a
+    lone string), as :meth:`Checker.text_items` numbers them."""
+    return m.val_src(key) if i < 0 else m[key].item_src(i)
 
 
 def _shown(d: Decimal) -> str:

@@ -15,10 +15,17 @@ renamed or replaced by ``git checkout`` — the ledger is read, validated and co
 again and the memo is emptied; otherwise nothing is read. The signature is taken
 *before* reading, so an edit made while compiling is seen at the next check. An answer
 can thus be up to :data:`CHECK_INTERVAL` seconds old.
+
+The compiled ledger is millions of long-lived objects at 100,000 agreements, and every
+full pass of Python's cyclic garbage collector walks them all (about a second): one such
+pass in a sheet's recalculation would cost more than all its cells. So after each compile
+the process's objects are frozen (:func:`gc.freeze`, no pass looks at them again); the
+next compile unfreezes them first, so a replaced ledger is freed as before.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from collections.abc import Callable
@@ -79,9 +86,11 @@ class Session:
 
 
 def compile_folder(root: Path) -> tuple[Figures | None, LedgerError | None]:
-    """Read, validate and compile ``root``: ``(figures, None)`` or ``(None, error)``."""
+    """Read, validate and compile ``root``: ``(figures, None)`` or ``(None, error)``.
+    The figures answer by point queries (:meth:`~rmxl.query.figures.Figures.use_points`:
+    their index is built here, once, so that no cell pays for it)."""
     try:
-        return loader.figures(root), None
+        return loader.figures(root).use_points(), None
     except LedgerError as e:
         return None, e
 
@@ -113,11 +122,13 @@ class Sessions:
         if s is not None and sig == s.signature:
             s.checked_at = now
             return s
+        gc.unfreeze()  # the objects of an earlier compile: collectable again once dropped
         figures, error = compile_folder(path)
         fresh = Session(path, sig, figures, error, self.clock())
         if s is not None:
             fresh.compiles = s.compiles + 1
         self._by_root[key] = fresh
+        gc.freeze()
         return fresh
 
     def figures(self, root: str | os.PathLike[str]) -> Figures:

@@ -12,23 +12,29 @@ equals ``partner_funds`` and ``itu_funds`` is an error; the *contribution*-level
 the same measure at the same level.
 
 Results are memoised per ``(dimension, period, measure)``, so after the first question
-about a period every further one is a dictionary lookup.
+about a period every further one is a dictionary lookup. After :meth:`Figures.use_points`
+(the spreadsheet sessions) one bucket's value, a share or a total is read from the
+point-query index of :mod:`rmxl.query.points` instead: the same numbers and errors.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from rmxl.compile import Compiled
 from rmxl.diagnostics import QueryError
 from rmxl.query.buckets import Bucket, Index, label_of, taxonomy_buckets
+from rmxl.query.grouped import grouped
 from rmxl.query.money_words import signed_amounts
 from rmxl.query.names import DIMENSIONS, MONEY, dimension, measure, preview
 from rmxl.query.periods import Period, parse_period
+
+if TYPE_CHECKING:
+    from rmxl.query.points import Points
 
 Number = int | float
 
@@ -112,6 +118,19 @@ class Figures:
         self._indexes: dict[tuple[str, tuple[str, ...]], Index] = {}
         self._amounts = compiled.contributions["amount_text"].map(Decimal)
         self._by_signed: tuple[tuple[pd.DataFrame, Any], ...] | None = None
+        self.points: Points | None = None
+
+    def use_points(self) -> Figures:
+        """Answer :meth:`total`, :meth:`value` and :meth:`share` by point queries
+        (:mod:`rmxl.query.points`: the same numbers and errors, in microseconds at any
+        size), building their index now. A spreadsheet session does; other callers ask
+        whole breakdowns and keep the breakdown path."""
+        from rmxl.query.points import Points
+
+        self.points = Points(self.compiled).warm()
+        for d in DIMENSIONS:  # bucket names too (country and currency read ISO lists)
+            self._index(d, parse_period(2000))
+        return self
 
     # -- selection -------------------------------------------------------------------
     def select(self, period: Any) -> Selection:
@@ -156,6 +175,8 @@ class Figures:
         if dimension_name not in (None, "") or bucket not in (None, ""):
             return self.value(dimension_name, bucket, period, m)
         p = parse_period(period)
+        if self.points is not None:
+            return _out(m, self.points.total("agreement", *_days(p), m))
         key = (p, m)
         if key not in self._totals:
             self._totals[key] = self._level_total(self.select(p), "agreement", m)
@@ -196,8 +217,8 @@ class Figures:
         _check_level(d, m)
         sel = self.select(p)
         if sel.agreements.empty:
-            raise QueryError("empty-period", f"no agreements were signed in {p}")
-        series = _grouped(sel, d, m)
+            raise _empty(p)
+        series = grouped(sel, d, m)
         total = self._level_total(sel, level, m)
         if d in ("partner", "country", "currency"):
             ordered = series.sort_values(ascending=False, kind="stable")
@@ -217,6 +238,10 @@ class Figures:
         period, and for any valid bucket of an empty period (spec §6). Raises QueryError
         for an unknown bucket."""
         p = parse_period(period)
+        if self.points is not None:
+            d, m = dimension(dimension_name), measure(measure_name)
+            _check_level(d, m)
+            return self._point(d, bucket, p, m, _days(p))
         if self.select(p).agreements.empty:
             d, m = dimension(dimension_name), measure(measure_name)
             _check_level(d, m)
@@ -230,12 +255,37 @@ class Figures:
     ) -> float:
         """The bucket's share of the period's total, a fraction 0–1 (spec §3, Shares).
         Raises QueryError for an empty period or a zero total."""
+        if self.points is not None:
+            return self._point_share(dimension_name, bucket, period, measure_name)
         bd, _ = self._find(dimension_name, bucket, period, measure_name)
         if not bd.total:
-            raise QueryError(
-                "zero-total", f"the total {bd.measure} of {bd.period} is 0, so a share is undefined"
-            )
+            raise _zero_total(bd.measure, bd.period)
         return self.value(dimension_name, bucket, period, measure_name) / bd.total
+
+    def _point_share(
+        self, dimension_name: Any, bucket: Any, period: Any, measure_name: Any
+    ) -> float:
+        """:meth:`share` by point queries: the same checks in the same order."""
+        assert self.points is not None
+        d, m, p = dimension(dimension_name), measure(measure_name), parse_period(period)
+        _check_level(d, m)
+        days = _days(p)
+        if self.points.empty(*days):
+            raise _empty(p)
+        total = _out(m, self.points.total(DIMENSIONS[d], *days, m))
+        value = self._point(d, bucket, p, m, days)
+        if not total:
+            raise _zero_total(m, p)
+        return value / total
+
+    def _point(self, d: str, bucket: Any, p: Period, m: str, days: tuple[int, int]) -> Number:
+        """One bucket's value by point query (:meth:`value`'s rules); resolves the bucket."""
+        assert self.points is not None
+        index = self._index(d, p)
+        key = index.resolve(bucket).key
+        if d == "priority" and key not in index.in_period:
+            return _out(m, 0)  # a priority of a plan not in force: not a row (Breakdown)
+        return _out(m, self.points.value(d, key, *days, m))
 
     def _find(
         self, dimension_name: Any, bucket: Any, period: Any, measure_name: Any
@@ -261,7 +311,7 @@ class Figures:
         are 0). Raises QueryError ``empty-period`` when no agreement was signed."""
         p = parse_period(period)
         if self.select(p).agreements.empty:
-            raise QueryError("empty-period", f"no agreements were signed in {p}")
+            raise _empty(p)
         values = (self.total(p, "partner_funds"), self.total(p, "itu_funds"))
         total = self.total(p, "funds")
         buckets = (
@@ -309,6 +359,19 @@ class Figures:
         return out
 
 
+def _days(p: Period) -> tuple[int, int]:
+    """The period's days as ordinals, ``start <= day < stop`` (:mod:`rmxl.query.points`)."""
+    return p.start.toordinal(), p.end.toordinal() + 1
+
+
+def _empty(p: Period) -> QueryError:
+    return QueryError("empty-period", f"no agreements were signed in {p}")
+
+
+def _zero_total(m: str, p: Period) -> QueryError:
+    return QueryError("zero-total", f"the total {m} of {p} is 0, so a share is undefined")
+
+
 def _check_level(d: str, m: str) -> None:
     """ITU's co-financing cannot be split by a partner-level dimension (spec §3)."""
     if m == "itu_funds" and DIMENSIONS[d] == "partner":
@@ -334,45 +397,3 @@ def _count(n: Any) -> int:
             "bad-count", f"n must be a whole number of partners, 1 or more, not {preview(n)}"
         )
     return int(min(n, 10**9))
-
-
-def _grouped(sel: Selection, d: str, m: str) -> pd.Series:
-    """Raw values (cents or counts) per bucket key, for the buckets present."""
-    level = DIMENSIONS[d]
-    if level == "agreement":
-        a = sel.agreements
-        keys = ["plan", "priority"] if d == "priority" else ["region"]
-        if m == "partners":
-            joined = sel.parties.merge(a[["agreement_id", *keys]], on="agreement_id")
-            s = joined.groupby(keys)["partner_id"].nunique()
-        elif m in MONEY:
-            col = {
-                "funds": "funds_cents",
-                "partner_funds": "partner_cents",
-                "itu_funds": "itu_cents",
-            }[m]
-            s = a.groupby(keys)[col].sum()
-        else:
-            s = (a[a["funded"]] if m == "funded_agreements" else a).groupby(keys).size()
-        if d == "priority":
-            s.index = s.index.to_flat_index()
-        return s
-    if level == "partner":
-        col = "partner_id" if d == "partner" else d
-        par = sel.parties
-        if m in ("funds", "partner_funds"):
-            return par.groupby(col)["own_cents"].sum()
-        if m == "partners":
-            return par.groupby(col)["partner_id"].nunique()
-        par = par[par["funded"]] if m == "funded_agreements" else par
-        return par.groupby(col)["agreement_id"].nunique()
-    con = sel.contributions
-    if m == "partner_funds":
-        con = con[~con["is_itu"]]
-    elif m == "itu_funds":
-        con = con[con["is_itu"]]
-    if m in MONEY:
-        return con.groupby("currency")["usd_cents"].sum()
-    if m == "partners":
-        return con[~con["is_itu"]].groupby("currency")["by"].nunique()
-    return con.groupby("currency")["agreement_id"].nunique()

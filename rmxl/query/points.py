@@ -104,7 +104,9 @@ class Table:
     @property
     def agreement(self) -> np.ndarray:
         if self._agreement is None:
-            self._agreement = self._ids.get_indexer(self.df["agreement_id"]).astype(np.int64)
+            self._agreement = self._ids.get_indexer(pd.Index(self.df["agreement_id"])).astype(
+                np.int64
+            )
         return self._agreement
 
     def codes(self, column: str) -> Codes:

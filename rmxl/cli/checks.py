@@ -51,7 +51,7 @@ def validate(ledger: Path | None, fmt: str, strict: bool, skip: tuple[str, ...])
                 param_hint="--skip",
             )
     root = loader.ledger_dir(ledger)
-    diags = select(loader.diagnostics(root), strict, skip)
+    diags = select(loader.diagnostics(root, parallel=True), strict, skip)
     out = FORMATS[fmt](diags)
     if out:
         click.echo(out)

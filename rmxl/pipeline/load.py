@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from rmxl.diagnostics import Diagnostic, LedgerError
 from rmxl.model import Ledger
-from rmxl.pipeline import cache
+from rmxl.pipeline import cache, split
 from rmxl.read import files as read
 from rmxl.read.fastread import read_bytes
 from rmxl.validate import knockon
@@ -46,15 +47,20 @@ def ledger_dir(value: str | os.PathLike[str] | None = None) -> Path:
     return Path(os.environ.get("RMXL_LEDGER") or DEFAULT_LEDGER)
 
 
-def check(root: Path, today: dt.date | None = None) -> tuple[Ledger | None, list[Diagnostic]]:
+def check(
+    root: Path, today: dt.date | None = None, parallel: bool = False
+) -> tuple[Ledger | None, list[Diagnostic]]:
     """Read and validate; returns the ledger (None if unusable) and all diagnostics,
-    sorted by file, line and column."""
-    return _check(root, today or dt.date.today(), want_ledger=True)
+    sorted by file, line and column. ``parallel``: check the agreements files in two
+    processes when two CPUs are free (:mod:`rmxl.pipeline.split`; the same answer)."""
+    return _check(root, today or dt.date.today(), True, parallel)
 
 
-def diagnostics(root: Path, today: dt.date | None = None) -> list[Diagnostic]:
+def diagnostics(
+    root: Path, today: dt.date | None = None, parallel: bool = False
+) -> list[Diagnostic]:
     """The diagnostics of :func:`check`, without loading the ledger from the cache."""
-    return _check(root, today or dt.date.today(), want_ledger=False)[1]
+    return _check(root, today or dt.date.today(), False, parallel)[1]
 
 
 def has_errors(diags: list[Diagnostic]) -> bool:
@@ -93,14 +99,18 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None, list[Diagnostic]]:
+def _check(
+    root: Path, day: dt.date, want_ledger: bool, parallel: bool = False
+) -> tuple[Ledger | None, list[Diagnostic]]:
     with _gc_paused():
         # The parsed trees die with _checked's frame, inside the pause: the collector,
         # once resumed, scans only the result, not a million objects already gone.
-        return _checked(root, day, want_ledger)
+        return _checked(root, day, want_ledger, parallel)
 
 
-def _checked(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None, list[Diagnostic]]:
+def _checked(
+    root: Path, day: dt.date, want_ledger: bool, parallel: bool
+) -> tuple[Ledger | None, list[Diagnostic]]:
     listing = read.list_ledger(root) if root.is_dir() else None
     if listing is None or not listing.files or listing.loops:
         files, read_diags = read.read_ledger(root)  # the folder's own diagnostics
@@ -115,7 +125,7 @@ def _checked(root: Path, day: dt.date, want_ledger: bool) -> tuple[Ledger | None
         hit = _cached(store, key, want_ledger)
         if hit is not None:
             return hit
-    ledger, diags = _validated(entries, root, day, store)
+    ledger, diags = _validated(entries, root, day, store, parallel)
     if key is not None and store is not None:
         if want_ledger:  # else not needed: rmxl validate spares itself the writing
             store.put("ledger", key, ledger)
@@ -145,9 +155,117 @@ def _cached(
 
 
 AGREEMENTS_ONLY = ("agreements",)
+_OTHER_KEY = re.compile(rb"\n[^\s#-]")
+"""A line that starts with a key: in a file of ``agreements:`` alone, none but the first."""
 
 
 def _validated(
+    entries: list[cache.Entry],
+    root: Path,
+    day: dt.date,
+    store: cache.Store | None,
+    parallel: bool = False,
+) -> tuple[Ledger | None, list[Diagnostic]]:
+    """Read and validate every file, as :func:`rmxl.validate.ledger.validate` does: by
+    :func:`_planned`, else (a file was not what its first look promised) :func:`_plain`."""
+    return _planned(entries, root, day, store, parallel) or _plain(entries, root, day, store)
+
+
+def _planned(
+    entries: list[cache.Entry],
+    root: Path,
+    day: dt.date,
+    store: cache.Store | None,
+    parallel: bool = False,
+) -> tuple[Ledger | None, list[Diagnostic]] | None:
+    """:func:`_plain`'s result, with the files that hold agreements alone read after the
+    others and checked against them file by file (in two processes when two CPUs are free:
+    :mod:`rmxl.pipeline.split`). Such a file is recognised by its cached shape, else by its
+    first look (``agreements:`` and no other key at the start of a line); None when a file
+    so recognised turns out otherwise once read (then :func:`_plain` reads everything)."""
+    trees: dict[int, tuple[read.LedgerFile, list[Diagnostic]]] = {}
+    shapes: list[Any] = []
+    for i, e in enumerate(entries):
+        shape = store.get("shape", e.key) if store is not None and e.key else cache.MISSING
+        if shape is cache.MISSING and _looks_alone(e):
+            shape = AGREEMENTS_ONLY  # to be confirmed once read
+        if shape is cache.MISSING:
+            trees[i] = _tree(e)
+            shape = _shape(*trees[i])
+            if shape is not None and store is not None and e.key:
+                store.put("shape", e.key, shape)
+        shapes.append(shape)
+    found, pending = _hits(entries, shapes, store)
+    alone = [i for i, shape in enumerate(shapes) if shape == AGREEMENTS_ONLY and i not in found]
+    for i, e in enumerate(entries):
+        if i not in found and i not in trees and i not in alone:
+            trees[i] = _tree(e)
+    read_diags = [d for i in sorted(trees) for d in trees[i][1]]
+    files = [
+        trees[i][0] if i in trees and i not in alone else read.LedgerFile(e.display, None)
+        for i, e in enumerate(entries)
+        if i in trees or i in alone
+    ]
+    ctx = context_of(files, _lost(entries, read_diags))
+
+    def check_alone(i: int) -> FileAgreements | None:
+        """File ``i`` read (unless it was) and checked; None if it holds more than agreements."""
+        e = entries[i]
+        tree, diags = trees[i] if i in trees else _tree(e)
+        shape = _shape(tree, diags)
+        if i not in trees and shape is not None and store is not None and e.key:
+            store.put("shape", e.key, shape)
+        group = ctx.agreements_in(tree) if shape == AGREEMENTS_ONLY else None
+        if group is not None and store is not None and i in pending:
+            store.put("checked", pending[i], group)
+        return group
+
+    weights = [len(entries[i].raw or b"") for i in alone]
+    done = split.run(check_alone, alone, weights) if parallel else list(map(check_alone, alone))
+    checked = dict(zip(alone, done, strict=True))
+    if any(group is None for group in checked.values()):
+        return None
+    groups: list[FileAgreements] = []
+    for i, e in enumerate(entries):
+        group = found.get(i) or checked.get(i)
+        if group is None and i in trees:
+            group = ctx.agreements_of(e.display)
+        if group is not None:
+            groups.append(group)
+    ledger, diags = conclude(ctx, groups, root, day)
+    return ledger, sorted([*read_diags, *diags], key=knockon.order)
+
+
+def _looks_alone(e: cache.Entry) -> bool:
+    """Whether file ``e`` seems, at first look, to hold agreements alone."""
+    raw = e.raw
+    return (
+        e.key is not None
+        and raw is not None
+        and raw.startswith(b"agreements:")
+        and not (_OTHER_KEY.search(raw))
+    )
+
+
+def _hits(
+    entries: list[cache.Entry], shapes: list[Any], store: cache.Store | None
+) -> tuple[dict[int, FileAgreements], dict[int, str]]:
+    """The agreements files whose check is cached, and the key of every agreements file's
+    check (none when a file the others are checked against has no key)."""
+    context = [e.key for e, shape in zip(entries, shapes, strict=True) if shape != AGREEMENTS_ONLY]
+    found: dict[int, FileAgreements] = {}
+    pending: dict[int, str] = {}
+    for i, (e, shape) in enumerate(zip(entries, shapes, strict=True)):
+        if store is None or e.key is None or shape != AGREEMENTS_ONLY or None in context:
+            continue
+        pending[i] = cache.checked_key(e.key, [k for k in context if k])
+        hit = store.get("checked", pending[i])
+        if isinstance(hit, FileAgreements):
+            found[i] = hit
+    return found, pending
+
+
+def _plain(
     entries: list[cache.Entry], root: Path, day: dt.date, store: cache.Store | None
 ) -> tuple[Ledger | None, list[Diagnostic]]:
     """Read and validate every file, as :func:`rmxl.validate.ledger.validate` does, with
@@ -164,16 +282,7 @@ def _validated(
             if shape is not None and store is not None and e.key:
                 store.put("shape", e.key, shape)
         shapes.append(shape)
-    context = [e.key for e, shape in zip(entries, shapes, strict=True) if shape != AGREEMENTS_ONLY]
-    found: dict[int, FileAgreements] = {}
-    pending: dict[int, str] = {}
-    for i, (e, shape) in enumerate(zip(entries, shapes, strict=True)):
-        if store is None or e.key is None or shape != AGREEMENTS_ONLY or None in context:
-            continue
-        pending[i] = cache.checked_key(e.key, [k for k in context if k])
-        hit = store.get("checked", pending[i])
-        if isinstance(hit, FileAgreements):
-            found[i] = hit
+    found, pending = _hits(entries, shapes, store)
     for i, e in enumerate(entries):
         if i not in found and i not in trees:
             trees[i] = _tree(e)

@@ -270,7 +270,14 @@ class Context:
     def agreements_of(self, path: str) -> FileAgreements | None:
         """The agreement records of the file at display path ``path``, checked on their own
         (None when it holds none)."""
-        mine = [(v, src) for v, src in self.parts.get("agreements", []) if src.file == path]
+        return self._check([v for v in self.parts.get("agreements", []) if v[1].file == path])
+
+    def agreements_in(self, file: LedgerFile) -> FileAgreements | None:
+        """:meth:`agreements_of` for a file read apart from the files the context was made
+        from (one that holds agreements alone: nothing else of it counts here)."""
+        return self._check(sections(Checker(), [file]).get("agreements", []))
+
+    def _check(self, mine: list[tuple[Any, Source]]) -> FileAgreements | None:
         if not mine:
             return None
         local = Checker()

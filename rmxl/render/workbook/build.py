@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import io
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from rmxl.diagnostics import QueryError
 from rmxl.fileio import write_file
@@ -60,7 +59,6 @@ EXCEL_CALC_ID = 191029
 full on open, so the values rmxl wrote show as they are."""
 
 WORKBOOK_OPTIONS = {
-    "in_memory": True,
     "strings_to_formulas": False,
     "strings_to_urls": False,
     "strings_to_numbers": False,
@@ -151,8 +149,7 @@ def build_workbook(
     collecting = gc.isenabled()
     gc.disable()  # millions of cell tuples, no cycles: the collector only slows it 3x
     try:
-        data = _write(fig, plan, when, progress, template)
-        write_file(out, data)
+        write_file(out, lambda f: _write(f, fig, plan, when, progress, template))
     finally:
         if collecting:
             gc.enable()
@@ -160,15 +157,16 @@ def build_workbook(
 
 
 def _write(
+    target: BinaryIO,
     fig: Figures,
     plan: Plan,
     when: tuple[dt.datetime, str],
     progress: Progress | None,
     template: Template | None = None,
-) -> bytes:
-    """The workbook's bytes, drawn in memory (xlsxwriter keeps every sheet in memory
-    anyway; the zip is far smaller), so writing it is one :func:`write_file` and a
-    failed write leaves no half-closed zip behind."""
+) -> None:
+    """Write the workbook into ``target``, the temporary file :func:`write_file` renames
+    over the workbook once it is complete (its zip is written part by part as the sheets
+    are drawn: :mod:`rmxl.render.workbook.package`)."""
     everything = plan.all_periods()
     total = 8 + len(plan.periods) * len(DIM_MEASURES)
     done = iter(range(1, total + 1))
@@ -177,8 +175,7 @@ def _write(
         if progress is not None:
             progress(next(done), total)
 
-    buf = io.BytesIO()
-    wb = Book(buf, WORKBOOK_OPTIONS)
+    wb = Book(target, WORKBOOK_OPTIONS)
     _properties(wb, fig, when[0])
     st = Styles.of(wb)
     write_summary(wb, fig, everything, st)
@@ -201,7 +198,6 @@ def _write(
     wb.worksheets()[0].activate()
     wb.close()
     step()
-    return buf.getvalue()
 
 
 def _tables(

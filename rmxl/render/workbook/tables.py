@@ -50,12 +50,14 @@ class Col:
     """One table column: field (its header is :func:`~rmxl.render.labels.column_label`),
     values (one per row), kind (``text``, ``flag`` (Yes/No), ``money``, ``count``,
     ``date`` (Excel serial days), ``rate``, ``amount``), and ``hidden`` for a helper
-    column that only formulas read."""
+    column that only formulas read; ``formula``, when given, is every row's formula
+    (``values`` are then its cached values)."""
 
     field: str
     values: Sequence[Any]
     kind: str = "text"
     hidden: bool = False
+    formula: str = ""
 
     @property
     def header(self) -> str:
@@ -114,7 +116,10 @@ def _write_column(ws: Sheet, c: int, col: Col, st: Styles) -> None:
         "rate": st.rate,
         "amount": st.money,
     }[col.kind]
-    ws.number_column(c, col.values, fmt)
+    if col.formula:
+        ws.formula_column(c, col.formula, col.values, fmt)
+    else:
+        ws.number_column(c, col.values, fmt)
 
 
 def write_table(ws: Sheet, name: str, cols: list[Col], st: Styles) -> None:
@@ -233,19 +238,17 @@ def partners_table(wb: Workbook, fig: Figures, periods: Sequence[Period], st: St
         Col("membership", t["membership"].tolist()),
         Col("country", t["country"].tolist()),
     ]
-    helpers = [Col(helper_header(p), [0] * len(t), "count") for p in periods]
-    ws = add_sheet(wb, "Partners")
-    write_table(ws, "Partners", [*cols, *helpers], st)
     ids = t["partner_id"].tolist()
     this = f"Partners[[#This Row],[{escape(column_label('partner'))}]]"
-    for j, p in enumerate(periods):
-        c = len(cols) + j
+    signed = ref("Parties", "signed")
+    helpers = []
+    for p in periods:
         counts = _agreements_per_partner(fig, p)
-        signed = ref("Parties", "signed")
         crit = in_period(signed, date_expr(p.start), date_expr(p.end))
         formula = f"=COUNTIFS({ref('Parties', 'partner')},{this},{crit})"
-        for r, pid in enumerate(ids, 1):
-            ws.write_formula(r, c, formula, st.count, counts.get(pid, 0))
+        values = [counts.get(pid, 0) for pid in ids]
+        helpers.append(Col(helper_header(p), values, "count", formula=formula))
+    write_table(add_sheet(wb, "Partners"), "Partners", [*cols, *helpers], st)
 
 
 def rates_table(wb: Workbook, fig: Figures, st: Styles) -> None:

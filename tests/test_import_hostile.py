@@ -209,3 +209,42 @@ def test_a_row_repeated_cell_for_cell_is_warned_about(tmp_path: Path) -> None:
     assert status == 0, err
     assert "team.xlsx:Agreements!A3: warning[import-repeated-row]: row 3 repeats row 2" in err
     assert figures(root).total(2022) == 2_000  # one row per contribution (docs/records.md)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "shown"),
+    [
+        ("A-{year}-{n:03d}-{x}", "{x} is not one of {year}, {n}"),
+        ("A-{year.__class__}-{n}", "{year.__class__} is not one of {year}, {n}"),
+        ("A-{n:>99999999}", "{n:>99999999} is not a number format such as {n:03d}"),
+        ("A-{year}{n!s:.0}", "{n!s} is not a number format such as {n:03d}"),
+        ("A-{n", "expected '}' before end of string"),
+        ("A-{year}", "it has no {n}"),
+    ],
+)
+def test_an_ids_pattern_that_cannot_number_rows_is_refused_at_the_map(
+    tmp_path: Path, pattern: str, shown: str
+) -> None:
+    # before: {x} raised a KeyError traceback; {year.__class__} wrote the id
+    # "<class 'int'>-1"; {n:>99999999} built a 95 MiB agreements file; {n!s:.0} gives
+    # every row the id 'A-2022' and the import never finished
+    sheet = book(tmp_path, [row(id=None), row(id=None, title="Second")])
+    root = ledger(tmp_path)
+    m = tmp_path / "map.yaml"
+    m.write_text(f"ids: '{pattern}'\n" + MAP.replace("{id: id, ", "{"))
+    status, _, err = run_cli("import", "--ledger", str(root), "--map", str(m), str(sheet))
+    assert status == 1 and "Traceback" not in err, err
+    pattern_error = "map.yaml:1:6: error[import-map]: ids is a pattern such as 'BDT-{year}-{n:03d}'"
+    assert f"{pattern_error}: {shown}" in err
+    assert not (root / "agreements").exists()
+
+
+def test_an_ids_pattern_numbers_the_new_rows(tmp_path: Path) -> None:
+    sheet = book(tmp_path, [row(id=None), row(id=None, title="Second")])
+    root = ledger(tmp_path)
+    m = tmp_path / "map.yaml"
+    m.write_text("ids: 'QA-{year}-{n:02d}'\n" + MAP.replace("{id: id, ", "{"))
+    status, _, err = run_cli("import", "--ledger", str(root), "--map", str(m), str(sheet))
+    assert status == 0, err
+    text = (root / "agreements" / "2022.yaml").read_text("utf-8")
+    assert "- id: QA-2022-01\n" in text and "- id: QA-2022-02\n" in text

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from string import Formatter
 from typing import Any
 
 from rmxl.diagnostics import Diagnostic, Source, make
@@ -140,11 +141,44 @@ def _map(m: LMap, shown: str, diags: list[Diagnostic]) -> Map:
         out.defaults = dict(d)
     if "ids" in m:
         ids = m.get("ids")
-        if not isinstance(ids, str) or "{n" not in ids:
-            _err(diags, "ids is a pattern such as 'BDT-{year}-{n:03d}'", m.val_src("ids"))
+        problem = id_pattern_problem(ids)
+        if problem:
+            _err(
+                diags,
+                f"ids is a pattern such as 'BDT-{{year}}-{{n:03d}}': {problem}",
+                m.val_src("ids"),
+            )
         else:
             out.ids = ids
     return out
+
+
+_ID_SPEC = re.compile(r"0?(?:[1-9]\d?)?d?")
+"""The format of ``{year}`` or ``{n}`` in an ids pattern: a width up to 99, zero-padded
+or not, as a whole number (``03d``); nothing else, so that different numbers always give
+different ids of a bounded length."""
+
+
+def id_pattern_problem(pattern: Any) -> str:
+    """Why ``pattern`` cannot be the map's ``ids`` (``BDT-{year}-{n:03d}``), or ``""``: it
+    must be text naming ``{n}`` (and may name ``{year}``), each formatted at most as
+    :data:`_ID_SPEC` allows — no other field, attribute, index or conversion (a pattern
+    giving one id for every n, or a million-character id, would never finish)."""
+    if not isinstance(pattern, str):
+        return "it is not text"
+    try:
+        fields = [f for f in Formatter().parse(pattern) if f[1] is not None]
+    except ValueError as e:
+        return f"{e} (write a literal brace as {{{{ or }}}})"
+    for _, name, spec, conversion in fields:
+        if name not in ("year", "n"):
+            return f"{{{name}}} is not one of {{year}}, {{n}}"
+        if conversion or not _ID_SPEC.fullmatch(spec or ""):
+            shown = f"!{conversion}" if conversion else f":{spec}"
+            return f"{{{name}{shown}}} is not a number format such as {{{name}:03d}}"
+    if not any(name == "n" for _, name, _, _ in fields):
+        return "it has no {n}, the number that tells the new ids apart"
+    return ""
 
 
 def _sheet_map(m: LMap, diags: list[Diagnostic], contributions: bool) -> SheetMap:

@@ -62,6 +62,10 @@ def test_month_first_and_bad_dates() -> None:
         # a number cell as the spreadsheet shows it (15 significant digits)
         (1.1 * 3, "3.3", None),
         (1e20, "100000000000000000000", None),
+        # a group of thousands never starts with 0: a decimal comma (before: 923, 500)
+        ("0,923", "0.923", None),
+        ("EUR 0,500", "0.5", "EUR"),
+        ("1,500", "1500", None),
     ],
 )
 def test_amounts(cell: object, amount: str, currency: str | None) -> None:

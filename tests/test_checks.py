@@ -14,7 +14,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rmxl.money import MAX_AMOUNT, MAX_RATE
+from rmxl.money import MAX_AMOUNT, MAX_RATE, usd_cents
 from rmxl.read.files import LMap, LSeq
 from rmxl.validate.checks import Checker, blank, key_problems, where
 
@@ -117,3 +117,14 @@ def test_text_items_and_their_sources(items: list[Any]) -> None:
     lone = _map({"partners": "a"})
     assert Checker().text_list(lone, "partners", "x", True) == [("a", lone.val_src("partners"))]
     assert where(lone, "partners", -1) == lone.val_src("partners")
+
+
+@given(
+    st.decimals(min_value=1, max_value=MAX_AMOUNT, places=4, allow_nan=False),
+    st.decimals(min_value=Decimal("0.000001"), max_value=100, places=6, allow_nan=False),
+)
+def test_a_whole_unit_at_100_per_usd_is_worth_a_cent(amount: Decimal, rate: Decimal) -> None:
+    """Why rmxl.validate.agreements asks for ``amount-below-cent`` only below 1 unit or
+    above 100 units per USD: otherwise the USD value is at least a cent."""
+    assert usd_cents(amount, rate) >= 1
+    assert usd_cents(Decimal(1), Decimal(100)) == 1 and usd_cents(Decimal(1), Decimal(201)) == 0

@@ -21,7 +21,7 @@ class LMap(dict[Any, Any]):
     __slots__ = ("file", "key_pos", "pos", "val_pos")
 
     def __init__(self, file: str, pos: Pos) -> None:
-        super().__init__()
+        # empty as made (no super().__init__(): one call less per node, the fast reader's hot spot)
         self.file = file
         self.pos = pos
         self.key_pos: dict[Any, Pos] = {}
@@ -49,7 +49,7 @@ class LSeq(list[Any]):
     __slots__ = ("file", "item_pos", "pos")
 
     def __init__(self, file: str, pos: Pos) -> None:
-        super().__init__()
+        # empty as made (no super().__init__(): one call less per node, the fast reader's hot spot)
         self.file = file
         self.pos = pos
         self.item_pos: list[Pos] = []

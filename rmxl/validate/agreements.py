@@ -247,13 +247,15 @@ def _contributions(
         return None
     out: list[Contribution] = []
     ok = True
+    one = f"{what} contribution"
     for i, item in enumerate(value):
-        c = ck.record(item, value.item_src(i), f"{what} contribution", CONTRIBUTION_KEYS, ())
+        c = ck.record(item, value.item_src(i), one, CONTRIBUTION_KEYS, ())
         if c is None:
             ok = False
             continue
         by = ck.text(c, "by", what)
-        amount = ck.positive(c, "amount", f"{what} contribution", "bad-amount")
+        amount = ck.positive(c, "amount", one, "bad-amount")
+        entry = None
         currency = ck.text(c, "currency", what)
         if by is not None and by != ITU and party_ids is not None and by not in party_ids:
             ck.err(
@@ -272,7 +274,11 @@ def _contributions(
                 suggest(currency.upper(), iso.currencies(), prefer=[*rates.table, "USD"]),
             )
             currency = None
-        elif currency is not None and signed is not None and rates.lookup(currency, signed) is None:
+        elif (
+            currency is not None
+            and signed is not None
+            and not (entry := rates.lookup(currency, signed))
+        ):
             ck.err(
                 "rate-missing",
                 f"{what}: no {currency} rate effective on or before {signed}",
@@ -280,7 +286,9 @@ def _contributions(
                 f"add a rate for {currency} dated {signed.replace(day=1)} or earlier to rates",
             )
             currency = None
-        if amount is not None and currency is not None and signed is not None:
+        # a whole unit at 100 or fewer per USD is worth a cent or more: no need to ask
+        small = entry is None or amount is None or amount < 1 or entry[1] > 100
+        if amount is not None and currency is not None and signed is not None and small:
             amount = None if below_cent(ck, what, c, amount, currency, rates, signed) else amount
         if by is None or amount is None or currency is None:
             ok = False

@@ -76,6 +76,8 @@ def blank(text: str) -> bool:
     """Whether ``text`` holds nothing but spaces and invisible format characters (Unicode
     category Cf: zero-width space, joiners, direction marks): a name of nothing else is
     blank. Stops at the first visible character (the first, in a name)."""
+    if text[:1].isalnum():  # a letter or digit is neither a space nor Cf: the usual name
+        return False
     return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
 
 

@@ -1,12 +1,15 @@
-"""rmxl.validate.checks: the fast paths give what the general ones give (issue 14).
+"""rmxl.validate.checks (and rmxl.validate.money's shortcuts): the fast paths give what
+the general ones give (issue 14).
 
 Each fast path is compared with the rule it shortcuts, on generated inputs: blank text
 (spaces and invisible format characters), one-line text, whole amounts and rates at the
-limits, records with missing, unknown and ``x_`` keys, and lists of strings.
+limits, records with missing, unknown and ``x_`` keys, lists of strings, the below-a-cent
+test skipped for a whole unit at 100 or fewer per USD, remembered rate lookups.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from decimal import Decimal
 from typing import Any
@@ -14,9 +17,11 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rmxl.model import Rates
 from rmxl.money import MAX_AMOUNT, MAX_RATE, usd_cents
 from rmxl.read.files import LMap, LSeq
 from rmxl.validate.checks import Checker, blank, key_problems, where
+from rmxl.validate.money import rate_finder
 
 # spaces (ASCII, NBSP, ideographic, line breaks), format characters (Cf: zero-width space
 # and joiners, direction marks, word joiner, BOM, soft hyphen), a combining mark (visible:
@@ -128,3 +133,21 @@ def test_a_whole_unit_at_100_per_usd_is_worth_a_cent(amount: Decimal, rate: Deci
     above 100 units per USD: otherwise the USD value is at least a cent."""
     assert usd_cents(amount, rate) >= 1
     assert usd_cents(Decimal(1), Decimal(100)) == 1 and usd_cents(Decimal(1), Decimal(201)) == 0
+
+
+def test_rate_finder_is_lookup() -> None:
+    """rmxl.validate.money.rate_finder remembers Rates.lookup, answers unchanged."""
+    day = dt.date(2022, 1, 1)
+    rates = Rates(
+        {
+            "CHF": ((day, Decimal("0.96")), (dt.date(2022, 6, 1), Decimal("0.8"))),
+            "EUR": ((dt.date(2022, 3, 1), Decimal("0.9")),),
+        }
+    )
+    find = rate_finder(rates)
+    days = [day + dt.timedelta(days=n) for n in range(-40, 400, 7)]
+    for _ in range(2):  # the second time from the memo
+        for cur in ("CHF", "EUR", "USD", "GBP"):
+            assert [find(cur, d) for d in days] == [rates.lookup(cur, d) for d in days]
+    assert find("CHF", dt.date(2021, 12, 31)) is None and find("GBP", day) is None
+    assert find("CHF", dt.date(2022, 6, 1)) == (dt.date(2022, 6, 1), Decimal("0.8"))

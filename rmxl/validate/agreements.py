@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from rmxl.diagnostics import Diagnostic, Source, closest_name
 from rmxl.model import ITU, Agreement, Code, Contribution, Partner, Rates, Taxonomy
-from rmxl.money import usd_cents
 from rmxl.read.files import LMap, LSeq
 from rmxl.validate import iso
 from rmxl.validate.checks import Checker, suggest, where
+from rmxl.validate.money import Entry, below_cent, rate_finder
 
 AGREEMENT_KEYS = ("id", "title", "signed", "partners", "regions", "priorities")
 AGREEMENT_OPTIONAL = ("contributions", "countries", "reference", "notes")
@@ -61,6 +61,7 @@ def check_file(
     whole). ``partners`` are the ids defined in the ledger."""
     out = [Checked(None, None, tuple(section_diags), (), None)] if section_diags else []
     named: set[str] = set()
+    find = rate_finder(rates)
     for item, src in items:
         ck = Checker()
         m = ck.record(item, src, "agreement", AGREEMENT_KEYS, AGREEMENT_OPTIONAL)
@@ -81,7 +82,7 @@ def check_file(
         aid = ck.text(m, "id", "agreement")
         head = tuple(ck.diags)
         ck.diags.clear()
-        agreement = _agreement(ck, m, aid or "?", tax, partners, rates)
+        agreement = _agreement(ck, m, aid or "?", tax, partners, rates, find)
         ok = agreement if not head and not ck.diags else None
         src_id = m.val_src("id") if aid is not None else None
         out.append(Checked(aid, src_id, head, tuple(ck.diags), ok))
@@ -94,9 +95,11 @@ def agreements(ck: Checker, files: list[FileAgreements]) -> list[Agreement]:
     checked further (spec §1)."""
     out: list[Agreement] = []
     seen: dict[str, Source] = {}
+    extend = ck.diags.extend
     for f in files:
         for r in f.records:
-            ck.diags.extend(r.head)
+            if r.head:
+                extend(r.head)
             if r.aid is not None and r.aid_src is not None:
                 if r.aid in seen:
                     ck.err(
@@ -106,7 +109,8 @@ def agreements(ck: Checker, files: list[FileAgreements]) -> list[Agreement]:
                     )
                     continue
                 seen[r.aid] = r.aid_src
-            ck.diags.extend(r.body)
+            if r.body:
+                extend(r.body)
             if r.agreement is not None:
                 out.append(r.agreement)
     return out
@@ -118,7 +122,13 @@ def _labels(values: tuple[Code, ...]) -> dict[str, str]:
 
 
 def _agreement(
-    ck: Checker, m: LMap, aid: str, tax: Taxonomy | None, partners: Collection[str], rates: Rates
+    ck: Checker,
+    m: LMap,
+    aid: str,
+    tax: Taxonomy | None,
+    partners: Collection[str],
+    rates: Rates,
+    find: Callable[[str, dt.date], Entry | None],
 ) -> Agreement | None:
     what = f"agreement {aid}"
     title = ck.text(m, "title", what)
@@ -159,7 +169,7 @@ def _agreement(
     party_ids = [p for p, _ in prt or []]
     known = [p for p in party_ids if p in partners]
     contributions = _contributions(
-        ck, m, what, party_ids if prt is not None else None, known, signed, rates
+        ck, m, what, party_ids if prt is not None else None, known, signed, rates, find
     )
     if None in (title, signed, prt, regions, prios, contributions):
         return None
@@ -231,9 +241,11 @@ def _contributions(
     known: list[str],
     signed: dt.date | None,
     rates: Rates,
+    find: Callable[[str, dt.date], Entry | None],
 ) -> list[Contribution] | None:
     """The contributions of one agreement; ``known``: its partners defined in the ledger
-    (a contributor left out because a partner id is misspelt is a knock-on of that)."""
+    (a contributor left out because a partner id is misspelt is a knock-on of that);
+    ``find``: ``rates.lookup`` (:func:`rmxl.validate.money.rate_finder`)."""
     value = m.get("contributions")
     if value is None:
         return []
@@ -274,11 +286,7 @@ def _contributions(
                 suggest(currency.upper(), iso.currencies(), prefer=[*rates.table, "USD"]),
             )
             currency = None
-        elif (
-            currency is not None
-            and signed is not None
-            and not (entry := rates.lookup(currency, signed))
-        ):
+        elif currency is not None and signed is not None and not (entry := find(currency, signed)):
             ck.err(
                 "rate-missing",
                 f"{what}: no {currency} rate effective on or before {signed}",
@@ -300,27 +308,6 @@ def _contributions(
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")
 """An agreement id that is safe in a URL, a file name, a CSV cell and a spreadsheet
 criterion: a letter or digit, then letters, digits, ``.``, ``_`` and ``-``."""
-
-
-def below_cent(
-    ck: Checker, what: str, c: LMap, amount: Decimal, currency: str, rates: Rates, day: dt.date
-) -> bool:
-    """``amount-below-cent`` at the amount, True, when ``amount`` of ``currency`` converts
-    to USD 0.00 (rounded to the cent, docs/semantics.md, Money): spec §3 would count the
-    agreement as funded while its funds gain nothing, a misleading figure."""
-    entry = rates.lookup(currency, day)
-    if entry is None or usd_cents(amount, entry[1]) > 0:
-        return False
-    at = "" if currency == "USD" else f" at {entry[1]} {currency} per USD"
-    ck.err(
-        "amount-below-cent",
-        f"{what}: {currency} {amount}{at} is less than one US cent (USD 0.00)",
-        c.val_src("amount"),
-        "check the amount and its currency; a contribution worth nothing in USD would make "
-        "the agreement count as funded with no funds: remove it (no contributions = a "
-        "non-financial agreement)",
-    )
-    return True
 
 
 def _awkward_id(ck: Checker, a: Agreement) -> None:
@@ -352,6 +339,7 @@ def warnings(
     entry, future date, and unused partner — a partner no agreement record names
     (``named``; a partner an agreement misspells is a knock-on: rmxl.validate.knockon)."""
     seen: dict[tuple[str, dt.date, Decimal, str], Agreement] = {}
+    find = rate_finder(rates)
     for a in agreements:
         if not SAFE_ID.match(a.id):
             _awkward_id(ck, a)
@@ -364,7 +352,7 @@ def warnings(
             )
         for c in a.contributions:
             if c.currency != "USD":
-                entry = rates.lookup(c.currency, a.signed)
+                entry = find(c.currency, a.signed)
                 if entry is not None and (a.signed - entry[0]).days > stale_days:
                     ck.err(
                         "rate-stale",

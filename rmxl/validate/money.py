@@ -1,5 +1,6 @@
-"""Ledger-wide money checks: the funds limit (spec §6), and the warnings about rates that
-jump and amounts far above all others (docs/semantics.md, "Validation").
+"""Money checks: an amount worth less than a cent, the funds limit (spec §6), and the
+warnings about rates that jump and amounts far above all others (docs/semantics.md,
+"Validation"); and the rate lookups they share (:func:`rate_finder`).
 
 - ``funds-too-large`` (error): the contributions total :data:`rmxl.money.MAX_FUNDS_CENTS`
   or more, so a figure could not be exact to the cent in 15 digits.
@@ -16,11 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from decimal import Decimal
 
 from rmxl.diagnostics import Source
 from rmxl.model import Agreement, Contribution, Rates
 from rmxl.money import MAX_FUNDS_CENTS, MAX_FUNDS_TEXT, usd_cents, usd_text
+from rmxl.read.files import LMap
 from rmxl.validate.checks import Checker
 
 JUMP = Decimal("0.5")
@@ -29,6 +32,46 @@ INVERSE_MOVE = Decimal("0.1")
 OUTLIER_FACTOR = 100
 OUTLIER_MIN_COUNT = 10
 
+Entry = tuple[dt.date, Decimal]
+"""A rate entry: its effective date and the rate (units of the currency per USD)."""
+
+
+def rate_finder(rates: Rates) -> Callable[[str, dt.date], Entry | None]:
+    """:meth:`~rmxl.model.Rates.lookup`, remembered per (currency, day): a ledger names the
+    same few currencies on the same days again and again."""
+    memo: dict[tuple[str, dt.date], Entry | None] = {}
+
+    def find(currency: str, day: dt.date) -> Entry | None:
+        key = (currency, day)
+        if key in memo:
+            return memo[key]
+        found = memo[key] = rates.lookup(currency, day)
+        return found
+
+    return find
+
+
+def below_cent(
+    ck: Checker, what: str, c: LMap, amount: Decimal, currency: str, rates: Rates, day: dt.date
+) -> bool:
+    """``amount-below-cent`` at the amount, True, when ``amount`` of ``currency`` converts
+    to USD 0.00 (rounded to the cent, docs/semantics.md, Money): spec §3 would count the
+    agreement as funded while its funds gain nothing, a misleading figure."""
+    entry = rates.lookup(currency, day)
+    if entry is None or usd_cents(amount, entry[1]) > 0:
+        return False
+    at = "" if currency == "USD" else f" at {entry[1]} {currency} per USD"
+    ck.err(
+        "amount-below-cent",
+        f"{what}: {currency} {amount}{at} is less than one US cent (USD 0.00)",
+        c.val_src("amount"),
+        "check the amount and its currency; a contribution worth nothing in USD would make "
+        "the agreement count as funded with no funds: remove it (no contributions = a "
+        "non-financial agreement)",
+    )
+    return True
+
+
 Valued = tuple[int, Agreement, Contribution]
 """A contribution's USD value in cents, its agreement and itself."""
 
@@ -36,9 +79,10 @@ Valued = tuple[int, Agreement, Contribution]
 def values(agreements: list[Agreement], rates: Rates) -> list[Valued]:
     """Every contribution of the (valid) agreements with its USD cents."""
     out: list[Valued] = []
+    find = rate_finder(rates)
     for a in agreements:
         for c in a.contributions:
-            entry = rates.lookup(c.currency, a.signed)
+            entry = find(c.currency, a.signed)
             if entry is not None:
                 out.append((usd_cents(c.amount, entry[1]), a, c))
     return out

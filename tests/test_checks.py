@@ -4,7 +4,7 @@ the general ones give (issue 14).
 Each fast path is compared with the rule it shortcuts, on generated inputs: blank text
 (spaces and invisible format characters), one-line text, whole amounts and rates at the
 limits, records with missing, unknown and ``x_`` keys, lists of strings, the below-a-cent
-test skipped for a whole unit at 100 or fewer per USD, remembered rate lookups.
+test skipped for a whole unit at 100 or fewer per USD, remembered rate and action plan lookups.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from hypothesis import given
@@ -19,9 +20,11 @@ from hypothesis import strategies as st
 
 from rmxl.model import Rates
 from rmxl.money import MAX_AMOUNT, MAX_RATE, usd_cents
+from rmxl.pipeline.load import check
 from rmxl.read.files import LMap, LSeq
 from rmxl.validate.checks import Checker, blank, key_problems, where
 from rmxl.validate.money import rate_finder
+from rmxl.validate.taxonomy import plan_finder
 
 # spaces (ASCII, NBSP, ideographic, line breaks), format characters (Cf: zero-width space
 # and joiners, direction marks, word joiner, BOM, soft hyphen), a combining mark (visible:
@@ -151,3 +154,20 @@ def test_rate_finder_is_lookup() -> None:
             assert [find(cur, d) for d in days] == [rates.lookup(cur, d) for d in days]
     assert find("CHF", dt.date(2021, 12, 31)) is None and find("GBP", day) is None
     assert find("CHF", dt.date(2022, 6, 1)) == (dt.date(2022, 6, 1), Decimal("0.8"))
+
+
+def test_plan_finder_is_plan_on(small: Path) -> None:
+    """rmxl.validate.taxonomy.plan_finder remembers Taxonomy.plan_on and its codes."""
+    ledger, _ = check(small, today=dt.date(2026, 1, 1))
+    assert ledger is not None
+    tax = ledger.taxonomy
+    plans = plan_finder(tax)
+    days = [dt.date(2017, 12, 30) + dt.timedelta(days=n) for n in range(0, 2200, 3)]
+    days += [dt.date(2022, 12, 31), dt.date(2023, 1, 1), dt.date(2017, 12, 31)]
+    for _ in range(2):
+        for day in days:
+            plan, codes = plans(day)
+            assert plan == tax.plan_on(day)
+            assert codes == frozenset(plan.priorities.codes() if plan else ())
+    assert plans(dt.date(2017, 12, 31)) == (None, frozenset())
+    assert plan_finder(None)(dt.date(2022, 1, 1)) == (None, frozenset())

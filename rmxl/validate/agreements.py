@@ -10,11 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from rmxl.diagnostics import Diagnostic, Source, closest_name
-from rmxl.model import ITU, Agreement, Code, Contribution, Partner, Rates, Taxonomy
+from rmxl.model import ITU, ActionPlan, Agreement, Code, Contribution, Partner, Rates, Taxonomy
 from rmxl.read.files import LMap, LSeq
 from rmxl.validate import iso
 from rmxl.validate.checks import Checker, suggest, where
 from rmxl.validate.money import Entry, below_cent, rate_finder
+from rmxl.validate.taxonomy import plan_finder
 
 AGREEMENT_KEYS = ("id", "title", "signed", "partners", "regions", "priorities")
 AGREEMENT_OPTIONAL = ("contributions", "countries", "reference", "notes")
@@ -61,6 +62,7 @@ def check_file(
     whole). ``partners`` are the ids defined in the ledger."""
     out = [Checked(None, None, tuple(section_diags), (), None)] if section_diags else []
     named: set[str] = set()
+    plans = plan_finder(tax)
     find = rate_finder(rates)
     for item, src in items:
         ck = Checker()
@@ -82,7 +84,7 @@ def check_file(
         aid = ck.text(m, "id", "agreement")
         head = tuple(ck.diags)
         ck.diags.clear()
-        agreement = _agreement(ck, m, aid or "?", tax, partners, rates, find)
+        agreement = _agreement(ck, m, aid or "?", tax, partners, rates, find, plans)
         ok = agreement if not head and not ck.diags else None
         src_id = m.val_src("id") if aid is not None else None
         out.append(Checked(aid, src_id, head, tuple(ck.diags), ok))
@@ -129,6 +131,7 @@ def _agreement(
     partners: Collection[str],
     rates: Rates,
     find: Callable[[str, dt.date], Entry | None],
+    plans: Callable[[dt.date], tuple[ActionPlan | None, frozenset[str]]],
 ) -> Agreement | None:
     what = f"agreement {aid}"
     title = ck.text(m, "title", what)
@@ -165,7 +168,7 @@ def _agreement(
                     where(m, "regions", i),
                     suggest(code, tax.regions.codes(), _labels(tax.regions.values)),
                 )
-        plan_code = _priorities(ck, what, tax, signed, prios or [], m)
+        plan_code = _priorities(ck, what, tax, signed, prios or [], m, plans)
     party_ids = [p for p, _ in prt or []]
     known = [p for p in party_ids if p in partners]
     contributions = _contributions(
@@ -197,10 +200,11 @@ def _priorities(
     signed: dt.date | None,
     prios: list[tuple[str, int]],
     m: LMap,
+    plans: Callable[[dt.date], tuple[ActionPlan | None, frozenset[str]]],
 ) -> str:
     if signed is None:
         return ""
-    plan = tax.plan_on(signed)
+    plan, known = plans(signed)
     if plan is None:
         ck.err(
             "no-action-plan",
@@ -211,7 +215,7 @@ def _priorities(
         return ""
     codes = plan.priorities.codes()
     for code, i in prios:
-        if code in codes:
+        if code in known:
             continue
         psrc = where(m, "priorities", i)
         other = [p for p in tax.action_plans if p.priorities.get(code) is not None]

@@ -188,6 +188,8 @@ class Checker:
     def date(self, m: LMap, key: str, what: str) -> dt.date | None:
         v = m.get(key)
         if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
+            if MIN_DATE <= v <= MAX_DATE:  # the usual date: no source, no message made
+                return v
             return self.in_range(v, m.val_src(key), f"{what}: {key}")
         if key not in m:
             return None

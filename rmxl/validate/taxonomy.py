@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from rmxl.diagnostics import Source
@@ -229,3 +230,19 @@ def taxonomy(ck: Checker, sections: list[LMap]) -> Taxonomy | None:
     if regions.multi_label is None:
         regions = Vocabulary(regions.values, "Multi-regions")
     return Taxonomy(regions, types, membership, plans)
+
+
+def plan_finder(
+    tax: Taxonomy | None,
+) -> Callable[[dt.date], tuple[ActionPlan | None, frozenset[str]]]:
+    """:meth:`~rmxl.model.Taxonomy.plan_on` and the plan's priority codes, remembered per
+    day (a file signs many agreements on the same days)."""
+    memo: dict[dt.date, tuple[ActionPlan | None, frozenset[str]]] = {}
+
+    def plans(day: dt.date) -> tuple[ActionPlan | None, frozenset[str]]:
+        if day not in memo:
+            plan = tax.plan_on(day) if tax is not None else None
+            memo[day] = plan, frozenset(plan.priorities.codes() if plan else ())
+        return memo[day]
+
+    return plans

@@ -176,7 +176,7 @@ class Figures:
             return self.value(dimension_name, bucket, period, m)
         p = parse_period(period)
         if self.points is not None:
-            return _out(m, self.points.total("agreement", *_days(p), m))
+            return _out(m, self.points.total("agreement", *_days(p), m)[0])
         key = (p, m)
         if key not in self._totals:
             self._totals[key] = self._level_total(self.select(p), "agreement", m)
@@ -270,9 +270,10 @@ class Figures:
         d, m, p = dimension(dimension_name), measure(measure_name), parse_period(period)
         _check_level(d, m)
         days = _days(p)
-        if self.points.empty(*days):
+        raw, empty = self.points.total(DIMENSIONS[d], *days, m)
+        if empty:
             raise _empty(p)
-        total = _out(m, self.points.total(DIMENSIONS[d], *days, m))
+        total = _out(m, raw)
         value = self._point(d, bucket, p, m, days)
         if not total:
             raise _zero_total(m, p)
@@ -295,8 +296,9 @@ class Figures:
 
     def _index(self, d: str, period: Period) -> Index:
         """The bucket names of dimension ``d`` in ``period`` (cached per set of plans)."""
-        plans = tuple(p.code for p in self.taxonomy.plans_during(period.start, period.end))
-        key = (d, plans if d == "priority" else ())
+        key: tuple[str, tuple[str, ...]] = (d, ())
+        if d == "priority":
+            key = (d, tuple(p.code for p in self.taxonomy.plans_during(period.start, period.end)))
         index = self._indexes.get(key)
         if index is None:
             index = self._indexes[key] = Index(self.taxonomy, d, period, self.partner_names)

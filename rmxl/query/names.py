@@ -61,11 +61,25 @@ def preview(value: Any, limit: int = 60) -> str:
     return f"'{text}'" if isinstance(value, str) else text
 
 
+_SEEN: dict[tuple[str, str], str] = {}
+"""``(kind, text as given)`` → canonical name, for names already accepted (at most
+:data:`SEEN_LIMIT`): a spreadsheet asks with the same few spellings again and again."""
+SEEN_LIMIT = 4096
+
+
+def _seen(kind: str, value: Any, name: str) -> str:
+    if type(value) is str and len(_SEEN) < SEEN_LIMIT:
+        _SEEN[kind, value] = name
+    return name
+
+
 def dimension(value: Any) -> str:
     """The canonical dimension name; raises QueryError ``unknown-dimension``."""
+    if type(value) is str and (hit := _SEEN.get(("d", value))) is not None:
+        return hit
     name = _norm(value) if value is not None else ""
     if name in DIMENSIONS:
-        return name
+        return _seen("d", value, name)
     opts = list(DIMENSIONS)
     raise QueryError(
         "unknown-dimension",
@@ -75,11 +89,13 @@ def dimension(value: Any) -> str:
 
 def measure(value: Any) -> str:
     """The canonical measure name; None or blank → ``funds``; raises ``unknown-measure``."""
+    if type(value) is str and (hit := _SEEN.get(("m", value))) is not None:
+        return hit
     if value is None or (isinstance(value, str) and not value.strip()):
         return "funds"
     name = _norm(value)
     if name in MEASURES:
-        return name
+        return _seen("m", value, name)
     opts = list(MEASURES)
     raise QueryError(
         "unknown-measure",

@@ -124,6 +124,7 @@ def parse_period(value: Any) -> Period:
     raise _bad(value)
 
 
+@lru_cache(maxsize=4096, typed=True)
 def _number(value: int | float) -> Period:
     """A whole number: a year (1000–9999) or an Excel date serial (:data:`SERIALS`)."""
     if isinstance(value, float) and not (value == value and abs(value) < 1e12):

@@ -65,9 +65,13 @@ class Rows:
         if code is None:
             return 0
         base = code * STRIDE
-        lo, hi = self.keys.searchsorted((base + start, base + stop))
+        lo, hi = self.keys.searchsorted((base + start, base + stop)).tolist()
+        return self.over(lo, hi, how)
+
+    def over(self, lo: int, hi: int, how: str) -> int:
+        """``how`` over the rows ``[lo, hi)`` (:meth:`read`)."""
         if how == "count":
-            return int(hi - lo)
+            return hi - lo
         if how == "distinct":
             assert self.prev is not None
             return int(np.count_nonzero(self.prev[lo:hi] < lo))
@@ -186,12 +190,17 @@ class Points:
         rows_, how = self.plan(d)[m]
         return rows_.read(key, start, stop, how)
 
-    def total(self, level: Level, start: int, stop: int, m: str) -> int:
-        """The raw total of measure ``m`` at ``level`` (Figures._level_total)."""
-        rows_, how = self.plan(_ALL)[m]
+    def total(self, level: Level, start: int, stop: int, m: str) -> tuple[int, bool]:
+        """The raw total of measure ``m`` at ``level`` (``Figures._level_total``), and
+        whether the period is empty (no agreement signed in it: :meth:`empty`)."""
+        plan = self.plan(_ALL)
+        rows_, how = plan[m]
         if level == "partner" and m == "funds":
             how = "partner_cents"
-        return rows_.read(_ALL, start, stop, how)
+        lo, hi = rows_.keys.searchsorted((start, stop)).tolist()  # the one bucket: code 0
+        if rows_ is plan["agreements"][0]:
+            return rows_.over(lo, hi, how), lo == hi
+        return rows_.over(lo, hi, how), self.empty(start, stop)
 
     def warm(self) -> Points:
         """Build every dimension's rows now (a spreadsheet session does, once)."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
@@ -32,9 +32,7 @@ from rmxl.query.grouped import grouped
 from rmxl.query.money_words import signed_amounts
 from rmxl.query.names import DIMENSIONS, MONEY, dimension, measure, preview
 from rmxl.query.periods import Period, parse_period
-
-if TYPE_CHECKING:
-    from rmxl.query.points import Points
+from rmxl.query.points import Points, days_of
 
 Number = int | float
 
@@ -125,8 +123,6 @@ class Figures:
         (:mod:`rmxl.query.points`: the same numbers and errors, in microseconds at any
         size), building their index now. A spreadsheet session does; other callers ask
         whole breakdowns and keep the breakdown path."""
-        from rmxl.query.points import Points
-
         self.points = Points(self.compiled).warm()
         for d in DIMENSIONS:  # bucket names too (country and currency read ISO lists)
             self._index(d, parse_period(2000))
@@ -176,7 +172,7 @@ class Figures:
             return self.value(dimension_name, bucket, period, m)
         p = parse_period(period)
         if self.points is not None:
-            return _out(m, self.points.total("agreement", *_days(p), m)[0])
+            return _out(m, self.points.total("agreement", *days_of(p), m)[0])
         key = (p, m)
         if key not in self._totals:
             self._totals[key] = self._level_total(self.select(p), "agreement", m)
@@ -241,7 +237,7 @@ class Figures:
         if self.points is not None:
             d, m = dimension(dimension_name), measure(measure_name)
             _check_level(d, m)
-            return self._point(d, bucket, p, m, _days(p))
+            return self._point(d, bucket, p, m, days_of(p))
         if self.select(p).agreements.empty:
             d, m = dimension(dimension_name), measure(measure_name)
             _check_level(d, m)
@@ -269,7 +265,7 @@ class Figures:
         assert self.points is not None
         d, m, p = dimension(dimension_name), measure(measure_name), parse_period(period)
         _check_level(d, m)
-        days = _days(p)
+        days = days_of(p)
         raw, empty = self.points.total(DIMENSIONS[d], *days, m)
         if empty:
             raise _empty(p)
@@ -359,11 +355,6 @@ class Figures:
                 )
             )
         return out
-
-
-def _days(p: Period) -> tuple[int, int]:
-    """The period's days as ordinals, ``start <= day < stop`` (:mod:`rmxl.query.points`)."""
-    return p.start.toordinal(), p.end.toordinal() + 1
 
 
 def _empty(p: Period) -> QueryError:

@@ -52,6 +52,9 @@ def scalar(value: Any, what: str = "argument") -> Any:
     """One value from a cell: a one-cell range (``[x]`` or ``[[x]]``) → ``x``; blank text
     → None. Raises QueryError ``range-argument`` for a range of several cells and
     ``error-argument`` for a cell holding an Excel error (spec §6: never read as empty)."""
+    kind = type(value)
+    if (kind is float and value == value) or kind is int or value is None:
+        return value  # the common cases, first
     while isinstance(value, list | tuple) and len(value) == 1:
         value = value[0]
     if isinstance(value, list | tuple):
@@ -60,11 +63,10 @@ def scalar(value: Any, what: str = "argument") -> Any:
             "range-argument", f"{what} is a range of {cells} cells; give one value (one cell)"
         )
     if isinstance(value, str):
-        if value.strip().upper() in ERROR_VALUES:
-            raise QueryError(
-                "error-argument", f"{what} is the error {value.strip()} (from its cell)"
-            )
-        if not value.strip():
+        text = value.strip()
+        if text[:1] == "#" and text.upper() in ERROR_VALUES:
+            raise QueryError("error-argument", f"{what} is the error {text} (from its cell)")
+        if not text:
             return None
     if isinstance(value, float) and value != value:
         raise QueryError("error-argument", f"{what} is not a number (NaN)")

@@ -26,7 +26,6 @@ errors — :class:`~rmxl.query.figures.Figures` resolves those first, as before.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,11 +33,12 @@ import numpy as np
 import pandas as pd
 
 from rmxl.compile import Compiled
+from rmxl.query.grids import EPOCH, DayGrid, MonthGrid, day_grid, month_grid
 from rmxl.query.names import DIMENSIONS, Level
+from rmxl.query.periods import Period
 
 STRIDE = 1 << 22
 """Keys are ``code * STRIDE + day``: above the ordinal of 9999-12-31 (3,652,059)."""
-_EPOCH = dt.date(1970, 1, 1).toordinal()
 _ALL = "all"
 """The one bucket of a level's totals."""
 
@@ -56,6 +56,8 @@ class Rows:
     keys: np.ndarray
     sums: dict[str, np.ndarray]
     prev: np.ndarray | None
+    days: DayGrid | None
+    months: MonthGrid | None
 
     def read(self, key: Any, start: int, stop: int, how: str) -> int:
         """``how`` (a column of :attr:`sums`, ``count`` or ``distinct``) over the rows of
@@ -64,9 +66,19 @@ class Rows:
         code = self.codes.get(key)
         if code is None:
             return 0
+        if how == "distinct" and self.months is not None:
+            found = self.months.count(code, start, stop)
+            if found is not None:
+                return found
+        return self.over(*self.span(code, start, stop), how)
+
+    def span(self, code: int, start: int, stop: int) -> tuple[int, int]:
+        """Rows ``[lo, hi)`` of bucket ``code`` signed on days ``start <= day < stop``."""
+        if self.days is not None:
+            return self.days.span(code, start, stop)
         base = code * STRIDE
         lo, hi = self.keys.searchsorted((base + start, base + stop)).tolist()
-        return self.over(lo, hi, how)
+        return lo, hi
 
     def over(self, lo: int, hi: int, how: str) -> int:
         """``how`` over the rows ``[lo, hi)`` (:meth:`read`)."""
@@ -77,6 +89,11 @@ class Rows:
             return int(np.count_nonzero(self.prev[lo:hi] < lo))
         cum = self.sums[how]
         return int(cum.item(hi) - cum.item(lo))
+
+
+def days_of(p: Period) -> tuple[int, int]:
+    """A period's days as ordinals ``(start, stop)``: ``start <= day < stop``."""
+    return p.start.toordinal(), p.end.toordinal() + 1
 
 
 Plan = dict[str, tuple[Rows, str]]
@@ -100,7 +117,7 @@ class Table:
     def __init__(self, df: pd.DataFrame, ids: pd.Index) -> None:
         self.df = df
         days = df["signed"].to_numpy().astype("datetime64[D]").astype(np.int64)
-        self.days = days + _EPOCH
+        self.days = days + EPOCH
         self._codes: dict[str, Codes] = {}
         self._ids = ids
         self._agreement: np.ndarray | None = None
@@ -141,14 +158,18 @@ def rows(
         first = np.ones(len(order), dtype=bool)
         first[1:] = (sk[1:] != sk[:-1]) | (su[1:] != su[:-1])
         order = order[first]
-    keys = keys[order]
+    keys, codes, days = keys[order], codes[order], days[order]
     prefix = {}
     for name, values in (sums or {}).items():
         cum = np.zeros(len(order) + 1, dtype=np.int64)
         np.cumsum(np.asarray(values, dtype=np.int64)[order], out=cum[1:])
         prefix[name] = cum
-    prev = None if distinct is None else _previous(codes[order], distinct[order])
-    return Rows(names, keys, prefix, prev)
+    size = max(names.values(), default=-1) + 1  # codes are below it
+    grid = day_grid(keys, STRIDE, size, days)
+    if distinct is None:
+        return Rows(names, keys, prefix, None, grid, None)
+    prev = _previous(codes, distinct[order])
+    return Rows(names, keys, prefix, prev, grid, month_grid(codes, days, prev, size))
 
 
 def _previous(buckets: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -177,12 +198,6 @@ class Points:
             for name in ("agreements", "parties", "contributions")
         }
         self._plans: dict[str, Plan] = {}
-        self._days = np.sort(self.tables["agreements"].days)
-
-    def empty(self, start: int, stop: int) -> bool:
-        """Whether no agreement was signed on days ``start <= day < stop``."""
-        lo, hi = self._days.searchsorted((start, stop))
-        return bool(lo == hi)
 
     def value(self, d: str, key: Any, start: int, stop: int, m: str) -> int:
         """The raw value of bucket ``key`` of dimension ``d`` for measure ``m`` (spec §3);
@@ -192,15 +207,15 @@ class Points:
 
     def total(self, level: Level, start: int, stop: int, m: str) -> tuple[int, bool]:
         """The raw total of measure ``m`` at ``level`` (``Figures._level_total``), and
-        whether the period is empty (no agreement signed in it: :meth:`empty`)."""
+        whether the period is empty (no agreement signed in it)."""
         plan = self.plan(_ALL)
-        rows_, how = plan[m]
+        agreements, rows_, how = plan["agreements"][0], *plan[m]
         if level == "partner" and m == "funds":
             how = "partner_cents"
-        lo, hi = rows_.keys.searchsorted((start, stop)).tolist()  # the one bucket: code 0
-        if rows_ is plan["agreements"][0]:
+        lo, hi = agreements.span(0, start, stop)  # the one bucket: code 0
+        if rows_ is agreements:
             return rows_.over(lo, hi, how), lo == hi
-        return rows_.over(lo, hi, how), self.empty(start, stop)
+        return rows_.read(_ALL, start, stop, how), lo == hi
 
     def warm(self) -> Points:
         """Build every dimension's rows now (a spreadsheet session does, once)."""

@@ -50,6 +50,24 @@ def test_mixed_line_ends_take_the_first_line_s(
     assert path.read_bytes() == CANONICAL.replace("\n", result).encode()
 
 
+@pytest.mark.parametrize(
+    ("raw", "where"),
+    [
+        ("agreements:\r  - id: A\r    title: T\r", "a.yaml:1:12:"),
+        ("agreements:\n  - id: A\n    title: T\r    notes: N\n", "a.yaml:3:13:"),
+    ],
+)
+def test_a_line_ending_in_cr_alone_is_refused_at_it(tmp_path: Path, raw: str, where: str) -> None:
+    # before: an IndexError traceback (the YAML parser counts a lone CR as a line end,
+    # the comment scan did not); the file's line ends are neither LF nor CRLF
+    path = tmp_path / "a.yaml"
+    path.write_bytes(raw.encode())
+    [(_, outcome, why)] = format_paths([path], check=False)
+    assert outcome == "not formatted" and path.read_bytes() == raw.encode()
+    assert why.startswith(f"{path.parent.as_posix()}/{where} error[fmt-refused]: a line ends in")
+    assert why.endswith("(save the file with LF or CRLF line ends, then run rmxl fmt again)")
+
+
 # -- refusals --------------------------------------------------------------------------
 
 MOVED = (

@@ -84,6 +84,14 @@ def format_text(text: str, display: str = "<text>") -> tuple[str | None, str]:
 def format_checked(text: str, display: str = "<text>") -> tuple[str | None, Diagnostic | None]:
     """As :func:`format_text`, the reason as a :class:`Diagnostic` (a read problem of the
     file, or ``fmt-refused``)."""
+    lone_cr = re.search(r"\r(?!\n)", text)
+    if lone_cr:
+        return None, refusal(
+            display,
+            _position(text, lone_cr.start()),
+            "a line ends in a carriage return alone (CR, as on classic Mac OS)",
+            "save the file with LF or CRLF line ends, then run rmxl fmt again",
+        )
     diags: list[Diagnostic] = []
     before = parse_text(text, display, diags)
     bad = [d for d in diags if d.code.startswith("yaml-") or d.code == "file-not-mapping"]
@@ -108,6 +116,11 @@ def format_checked(text: str, display: str = "<text>") -> tuple[str | None, Diag
     new = out.getvalue()
     problem = lossless(text, new, display, before)
     return (new, None) if problem is None else (None, problem)
+
+
+def _position(text: str, offset: int) -> Pos:
+    """The 1-based ``(line, column)`` of ``text[offset]``, lines ending in LF."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def refusal(display: str, pos: Pos, message: str, hint: str) -> Diagnostic:

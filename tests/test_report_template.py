@@ -119,6 +119,24 @@ def test_mistakes_are_refused_where_they_are(
     assert _errors(demo, text) == [(code, line, col)]
 
 
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("{% regions() %}\n", "regions takes 1 argument(s) (period), not 0"),
+        ("{% regions(2022, 2023) %}\n", "regions takes 1 argument(s) (period), not 2"),
+        ("{% top(2022) %}\n", "top takes 2 argument(s) (count, period), not 1"),
+    ],
+)
+def test_a_block_with_the_wrong_number_of_arguments_is_refused_at_it(
+    demo: Figures, text: str, shown: str
+) -> None:
+    # before: a ValueError traceback from zip(strict=True) while the report was built
+    assert _errors(demo, text) == [("report-template-block", 1, 4)]
+    with pytest.raises(ReportTemplateError) as e:
+        _from(demo, text)
+    assert shown in str(e.value.diagnostics[0])
+
+
 def test_every_mistake_at_once_with_a_hint(demo: Figures) -> None:
     with pytest.raises(ReportTemplateError) as e:
         _from(demo, "{{ RM_TOTL(2022) }}\n\n{% regons(2022) %}\n")

@@ -127,10 +127,10 @@ class _Evaluator:
         return text
 
     def block(self, item: Item) -> list[Block]:
-        if item.name not in BUILDERS:
-            return []  # reported when read
         from rmxl.render.report.template import BLOCKS
 
+        if item.name not in BUILDERS or len(item.args) != len(BLOCKS[item.name]):
+            return []  # reported when read (report-template-block)
         args: list[Any] = []
         for kind, arg in zip(BLOCKS[item.name], item.args, strict=True):
             checked = (

@@ -7,6 +7,9 @@ imports to 2022 funds of USD 1,000."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -248,3 +251,87 @@ def test_an_ids_pattern_numbers_the_new_rows(tmp_path: Path) -> None:
     assert status == 0, err
     text = (root / "agreements" / "2022.yaml").read_text("utf-8")
     assert "- id: QA-2022-01\n" in text and "- id: QA-2022-02\n" in text
+
+
+ODS_CONTENT = (
+    '<?xml version="1.0" encoding="UTF-8"?><office:document-content'
+    ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+    ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+    '<office:body><office:spreadsheet><table:table table:name="Agreements">'
+    '<table:table-row><table:table-cell office:value-type="string"><text:p>id</text:p>'
+    "</table:table-cell></table:table-row>"
+    '<table:table-row table:number-rows-repeated="6000"><table:table-cell'
+    ' table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p>'
+    "</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>"
+    "</office:document-content>"
+)
+
+
+def far_xlsx(tmp_path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Agreements"
+    for r in [HEAD, row()]:
+        ws.append(r)
+    ws["XFD1048576"] = "x"
+    path = tmp_path / "team.xlsx"
+    wb.save(path)
+    return path
+
+
+def far_ods(tmp_path: Path) -> Path:
+    path = tmp_path / "team.ods"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", ODS_CONTENT)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("make", "shown"),
+    [
+        (far_xlsx, "1,048,576 rows × 16,384 columns"),
+        (far_ods, "6,001 rows × 16,384 columns"),
+    ],
+)
+def test_a_sheet_whose_used_area_no_reader_can_hold_is_refused_before_it_is_read(
+    tmp_path: Path, make: Any, shown: str
+) -> None:
+    # a 5 KB xlsx with one value in A1 and one in XFD1048576 (or an ods repeating a
+    # cell over 6,000 rows × 16,384 columns); before: the reader asked for 512 GB and the
+    # process aborted with a Rust backtrace (exit 134), no diagnostic. In a child process,
+    # so that a regression fails this test rather than aborting the test run.
+    sheet = make(tmp_path)
+    root = ledger(tmp_path)
+    m = tmp_path / "map.yaml"
+    m.write_text(MAP)
+    for args in (("import", "--map", str(m)), ("rates", "import")):
+        cmd = [sys.executable, "-c", "from rmxl.cli import main; main()", *args]
+        r = subprocess.run([*cmd, "--ledger", str(root), str(sheet)], capture_output=True)
+        err = r.stderr.decode()
+        assert r.returncode == 1 and "Traceback" not in err, err[-2000:]
+        assert f"{sheet.name}:1:1: error[import-too-large]: " in err
+        assert (
+            f"sheet 'Agreements' is too large to read: its cells with a value span {shown}" in err
+        )
+        assert "(delete the stray cells far from the table" in err
+    assert not (root / "agreements").exists()
+
+
+def test_styled_empty_cells_far_away_do_not_count(tmp_path: Path) -> None:
+    # Excel keeps a formatted empty cell as <c r="Z100000" s="1"/>: no value, no area
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Agreements"
+    for r in [HEAD, row()]:
+        ws.append(r)
+    ws["XFD1048576"].font = openpyxl.styles.Font(bold=True)
+    path = tmp_path / "team.xlsx"
+    wb.save(path)
+    root = ledger(tmp_path)
+    m = tmp_path / "map.yaml"
+    m.write_text(MAP)
+    status, _, err = run_cli("import", "--ledger", str(root), "--map", str(m), str(path))
+    assert status == 0, err
+    assert figures(root).total(2022) == 1_000

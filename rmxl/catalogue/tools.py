@@ -15,7 +15,12 @@ TOOL_KINDS: list[Kind] = [
         "The file cannot be read as .xlsx, .xls, .ods or .csv (another kind of file, or a "
         "damaged one).",
     ),
-    _k("import-too-large", "Import: file too large", "Spreadsheets over 50 MiB are not read."),
+    _k(
+        "import-too-large",
+        "Import: file too large",
+        "Spreadsheets over 50 MiB, and sheets whose cells with a value span over 10 million"
+        " cells (a stray value far from the table), are not read.",
+    ),
     _k("import-encrypted", "Import: password-protected", "The workbook is encrypted."),
     _k("import-no-sheet", "Import: no such sheet", "The map names a sheet the file lacks."),
     _k(

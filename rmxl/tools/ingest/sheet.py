@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from xml.etree import ElementTree as ET
 
 from rmxl.diagnostics import Diagnostic, Source, make
 from rmxl.fileio import open_regular
+from rmxl.tools.ingest import extent
 
 MAX_BYTES = 50 * 1024 * 1024
 """A spreadsheet larger than this (50 MiB; 10,000 agreements take about 1 MiB) is refused
@@ -137,6 +139,8 @@ def read_grid(path: Path, sheet: str | None, display: str | None = None) -> Grid
 
     if kind == "ole" and _encrypted(path):
         raise _encrypted_failure(shown)
+    if kind == "zip":
+        _check_extent(path, shown, None)  # an .ods: every table is read on opening
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
     except Exception as e:  # calamine raises its own kinds and plain ValueErrors
@@ -161,11 +165,46 @@ def read_grid(path: Path, sheet: str | None, display: str | None = None) -> Grid
                 "its sheets: " + ", ".join(repr(n) for n in names),
             )
         name = found
+    if kind == "zip":
+        _check_extent(path, shown, name)
     rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
     grid = Grid(shown, name, [[None if v == "" else v for v in row] for row in rows])
     if kind == "zip":
         _check_formulas(path, grid)
     return grid
+
+
+def _check_extent(path: Path, shown: str, sheet: str | None) -> None:
+    """Refuse (``import-too-large``) a sheet whose used area a reader could not hold:
+    for an .ods (``sheet`` None) every table, for an .xlsx the sheet ``sheet``
+    (:mod:`rmxl.tools.ingest.extent`). A file that is no readable zip is left to the
+    reader, which says so."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            if sheet is None and "content.xml" in names and "xl/workbook.xml" not in names:
+                extent.check_ods(z)
+            elif sheet is not None and (member := _sheet_member(z, sheet)) in names:
+                extent.check_xlsx_sheet(z, member, sheet)
+    except extent.TooLarge as e:
+        raise _fail(
+            "import-too-large",
+            f"{shown}: sheet {e.sheet!r} is too large to read: {e.why}",
+            shown,
+            "delete the stray cells far from the table (Ctrl+End goes to the last one), "
+            "or save the sheet as .csv",
+        ) from e
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        ET.ParseError,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+        zlib.error,
+    ):
+        return
 
 
 def _first_visible(wb: Any, pc: Any) -> str:

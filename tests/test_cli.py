@@ -129,3 +129,30 @@ def test_ci_runs_the_readmes_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()[-1]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "pytest" in ci and f"\n{ci}\n" in readme
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("validate",),
+        ("fmt", "--check"),
+        ("diff",),
+        ("eval", "RM_TOTAL(2022)"),
+        ("build", "--out", "never.xlsx"),
+    ],
+)
+def test_a_ledger_path_the_system_refuses_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...]
+) -> None:
+    # before: validate, fmt and diff ended in an OSError traceback (File name too long),
+    # eval and build said "cannot write" a folder they only read
+    monkeypatch.chdir(tmp_path)
+    long = "x" * 5000
+    status, _, err = run_cli(args[0], "--ledger", long, *args[1:])
+    assert status == 2 and "Traceback" not in err, err
+    assert "Invalid value for '--ledger': cannot look at 'xxxx" in err
+    assert "…': File name too long" in err
+    monkeypatch.setenv("RMXL_LEDGER", long)
+    status, _, err = run_cli(*args)
+    assert status == 2 and "$RMXL_LEDGER cannot look at 'xxxx" in err, err
+    assert list(tmp_path.iterdir()) == []

@@ -6,6 +6,7 @@ message on standard error with exit status 1, and prints. No figure is computed 
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -23,10 +24,31 @@ LEDGER_HELP = "Ledger folder [default: $RMXL_LEDGER, else ./ledger]."
 
 def _not_blank(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
     if value is None:
+        env = os.environ.get("RMXL_LEDGER")
+        problem = _unusable(Path(env)) if env else ""
+        if problem:
+            raise click.BadParameter(f"$RMXL_LEDGER {problem}", ctx, param)
         return None
     if not value.strip():
         raise click.BadParameter("is empty; give the ledger folder", ctx, param)
+    problem = _unusable(Path(value))
+    if problem:
+        raise click.BadParameter(problem, ctx, param)
     return Path(value)
+
+
+def _unusable(path: Path) -> str:
+    """Why the system refuses to look at ``path`` at all (a name too long, a loop of
+    links, no permission to search a folder on the way), or ``""``; a folder that does
+    not exist is for the command to report (``ledger-not-found``)."""
+    try:
+        path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return ""
+    except OSError as e:
+        shown = str(path) if len(str(path)) <= 80 else str(path)[:80] + "…"
+        return f"cannot look at {shown!r}: {e.strerror or e}"
+    return ""
 
 
 def ledger_option(f: Callable[..., Any]) -> Callable[..., Any]:

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from rmxl.cli import main
+from rmxl.diagnostics import CATALOGUE
 from rmxl.pipeline import load as loader
 from rmxl.tools.diff import DiffError, compare, diff_revisions
 from rmxl.tools.diff_render import markdown, text
@@ -272,3 +273,22 @@ def test_a_date_moved_within_its_year_shows_the_year_to_date_span(tmp_path: Path
     assert periods[0] == "2022" and not d.effects[0].moved()
     span = {e.period: e for e in d.effects}["2022-01..2022-02"]
     assert dict((m, (x, y)) for m, x, y in span.totals)["agreements"] == (0, 1)
+
+
+def test_each_diff_error_has_its_code_and_a_hint(repo: Path, tmp_path: Path) -> None:
+    # before: "error: unknown revision 'nope'", no code, no hint
+    args = ["diff", "--ledger", str(repo / "ledger")]
+    r = CliRunner().invoke(main, [*args, "nope"])
+    assert r.exit_code == 1
+    assert r.stderr == (
+        "error[diff-revision]: unknown revision 'nope' (give a commit, branch or tag; "
+        "git log --oneline lists the commits)\n"
+    )
+    outside = write_ledger(tmp_path / "plain" / "ledger", base_files())
+    r = CliRunner().invoke(main, ["diff", "--ledger", str(outside)])
+    assert r.exit_code == 1 and r.stderr.startswith("error[diff-not-git]: "), r.stderr
+    edit(repo, "rates.yaml", "2022-01-01: 0.96", "2022-01-01: -1")
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 1 and r.stderr.startswith("error[diff-invalid]: the ledger at "), r.stderr
+    for code in ("diff-revision", "diff-not-git", "diff-no-ledger", "diff-invalid", "diff-git"):
+        assert code in CATALOGUE

@@ -173,6 +173,19 @@ TOOL_KINDS: list[Kind] = [
         "Template: 'each' is not a taxonomy dimension",
         "A section goes through the buckets of region, priority, partner_type or membership.",
     ),
+    # rmxl diff (docs/ci.md): no position, the command's one line
+    _k("diff-not-git", "Diff: not in git", "The ledger folder is not in a git repository."),
+    _k("diff-revision", "Diff: unknown revision", "git knows no commit by that name."),
+    _k(
+        "diff-no-ledger", "Diff: no ledger there", "The revision has no ledger folder at that path."
+    ),
+    _k(
+        "diff-link",
+        "Diff: link leaves the repository",
+        "A ledger file at the revision is a link to a place outside the repository.",
+    ),
+    _k("diff-invalid", "Diff: invalid side", "The ledger at one of the two revisions has errors."),
+    _k("diff-git", "Diff: git failed", "git could not give the ledger's files at the revision."),
     # rmxl fmt (README, "Formatting")
     _k(
         "fmt-refused",

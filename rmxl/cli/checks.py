@@ -113,7 +113,7 @@ def diff(ledger: Path | None, rev_a: str, rev_b: str | None, fmt: str) -> None:
     try:
         result = diff_revisions(loader.ledger_dir(ledger), rev_a, rev_b)
     except DiffError as e:
-        _fail(f"error: {e}")
+        _fail(e.line())
         return
     click.echo((markdown if fmt == "markdown" else text)(result), nl=False)
 

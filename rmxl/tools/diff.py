@@ -41,7 +41,18 @@ WORKTREE = "working tree"
 
 
 class DiffError(Exception):
-    """A diff that cannot be made; the message is one line that says why."""
+    """A diff that cannot be made; the message is one line that says why, ``code`` its
+    catalogue code (``diff-not-git``, ``diff-revision``, ``diff-no-ledger``,
+    ``diff-link``, ``diff-invalid``) and ``hint`` what to do."""
+
+    def __init__(self, message: str, code: str = "diff-git", hint: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.hint = hint
+
+    def line(self) -> str:
+        """``error[code]: message (hint)``, as ``rmxl diff`` prints it."""
+        return f"error[{self.code}]: {self}" + (f" ({self.hint})" if self.hint else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +109,8 @@ def _where(ledger: Path) -> tuple[Path, str]:
     try:
         return repository(ledger)
     except GitError as e:
-        raise DiffError(str(e)) from e
+        hint = "rmxl diff compares git revisions: run it on a ledger in a git checkout"
+        raise DiffError(str(e), "diff-not-git", hint) from e
 
 
 @contextmanager
@@ -111,10 +123,12 @@ def checkout(ledger: Path, rev: str) -> Iterator[Path]:
     try:
         git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
     except GitError as e:
-        raise DiffError(f"unknown revision {rev!r}") from e
+        hint = "give a commit, branch or tag; git log --oneline lists the commits"
+        raise DiffError(f"unknown revision {rev!r}", "diff-revision", hint) from e
     entries = _tree(top, rev, rel)
     if not entries:
-        raise DiffError(f"there is no ledger {rel!r} at {rev}")
+        hint = "compare with a later revision, or pass the folder that held it (--ledger)"
+        raise DiffError(f"there is no ledger {rel!r} at {rev}", "diff-no-ledger", hint)
     with tempfile.TemporaryDirectory(prefix="rmxl-diff-") as tmp:
         _extract(top, Path(tmp), rev, entries)
         yield Path(tmp) / rel
@@ -154,7 +168,9 @@ def _extract(top: Path, dest: Path, rev: str, entries: list[tuple[str, str, str]
                 target = blobs[oid].decode("utf-8", errors="surrogateescape")
                 inside = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
                 if posixpath.isabs(target) or inside == ".." or inside.startswith("../"):
-                    raise DiffError(f"{path} at {rev} links outside the repository ({target})")
+                    raise DiffError(
+                        f"{path} at {rev} links outside the repository ({target})", "diff-link"
+                    )
                 os.symlink(target, out)
                 targets.append(inside)
             else:
@@ -192,7 +208,9 @@ def _load(root: Path, label: str, shown: str) -> Ledger:
         errors = [d for d in e.diagnostics if d.severity == "error"]
         first = str(errors[0]).replace(root.as_posix(), shown) if errors else ""
         raise DiffError(
-            f"the ledger at {label} is invalid ({len(errors)} error(s)); first: {first}"
+            f"the ledger at {label} is invalid ({len(errors)} error(s)); first: {first}",
+            "diff-invalid",
+            "fix that side (rmxl validate lists every error), then diff again",
         ) from e
 
 

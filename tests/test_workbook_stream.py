@@ -55,6 +55,9 @@ class PlainSheet(style.Sheet):
     def add_table(self, *args: Any, **kwargs: Any) -> Any:
         return Worksheet.add_table(self, *args, **kwargs)
 
+    def pack(self) -> None:
+        pass
+
     def _write_rows(self) -> None:
         Worksheet._write_rows(self)
 
@@ -142,7 +145,16 @@ def sheets(draw: st.DrawFn) -> dict[str, Any]:
             values = [v if isinstance(v, int) or draw(st.booleans()) else "text" for v in values]
         columns.append((kind, draw(st.integers(0, 3)), values, draw(st.sampled_from(range(4)))))
     extra = draw(st.lists(st.tuples(st.integers(0, rows + 2), st.integers(0, 6), TEXT), max_size=4))
+    cellwise = []  # written cell by cell, then packed (Sheet.pack), from column 7 on
+    for kind in draw(st.lists(st.sampled_from(["s", "n", "f", "x"]), max_size=3)):
+        n = draw(st.integers(0, rows))
+        values = draw(st.lists(TEXT if kind == "s" else NUMBER, min_size=n, max_size=n))
+        one = st.sampled_from(range(4)).map(lambda f, n=n: [f] * n)
+        fmts = draw(one | st.lists(st.sampled_from(range(4)), min_size=n, max_size=n))
+        cellwise.append((kind, draw(st.integers(0, 12)), values, fmts))
     return {
+        "cellwise": cellwise,
+        "chart": draw(st.booleans()),
         "columns": columns,
         "extra": extra,
         "row_formats": draw(st.lists(st.integers(0, rows + 2), max_size=3)),
@@ -174,6 +186,21 @@ def _sheet_bytes(spec: dict[str, Any], stream: bool) -> bytes:
             ws.number_column(c, values, fmts[f])
         else:
             ws.formula_column(c, FORMULAS[c % len(FORMULAS)], values, fmts[f])
+    for c, (kind, first, values, fs) in enumerate(spec["cellwise"], 7):
+        for r, (v, f) in enumerate(zip(values, fs, strict=True), first):
+            if kind == "s":
+                ws.write_string(r, c, str(v), fmts[f])
+            elif kind == "n":
+                ws.write_number(r, c, v, fmts[f])
+            elif kind == "f":
+                ws.write_formula(r, c, f"=H{r + 1}*2", fmts[f], "" if f == 3 else v)
+            else:
+                ws.write_blank(r, c, None, fmts[f] or fmts[2])
+    ws.pack()
+    if spec["chart"]:
+        chart = wb.add_chart({"type": "bar"})
+        chart.add_series({"values": ["Data", 0, 7, 30, 8], "categories": ["Data", 0, 0, 30, 0]})
+        ws.insert_chart(0, 12, chart)
     for row, col, value in spec["extra"]:
         ws.write_string(row, col, str(value), fmts[2])
     for row in spec["row_formats"]:
@@ -195,6 +222,8 @@ def _sheet_bytes(spec: dict[str, Any], stream: bool) -> bytes:
         "extra": [],
         "row_formats": [0],
         "table": True,
+        "cellwise": [("f", 2, list(range(40)), [1] * 20 + [3] * 20)],
+        "chart": True,
         "default_row": None,
         "chunk": 16,
     }

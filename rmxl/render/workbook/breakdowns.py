@@ -34,6 +34,7 @@ from rmxl.render.labels import (
     period_label,
     share_label,
 )
+from rmxl.render.workbook.columns import ColumnSheet
 from rmxl.render.workbook.style import (
     Styles,
     excel_date,
@@ -214,6 +215,8 @@ def write_breakdown(
     _widths(ws, heads, rows, first_value)
     ws.set_row(HEADER_ROW, 45)
     ws.freeze_panes(r0, 1)
+    if isinstance(ws, ColumnSheet):
+        ws.pack()  # a partner sheet has thousands of rows
     return Placed(
         ws.name, dim, p, r0, total_row - 1, value_col, total_row, len(heads) + 1, bds, rows, end_row
     )

@@ -42,19 +42,22 @@ from xlsxwriter.worksheet import (
 CHUNK = 2048
 """Rows drawn at a time."""
 
+MIN_RUN = 8
+"""The shortest run of cells :meth:`ColumnSheet.pack` makes a column of."""
+
 
 @dataclass
 class _Column:
     """One column from row ``first`` down. ``kind``: ``s`` (``values`` are shared-string
-    indices, -1 for no cell), ``n`` (numbers, None for no cell) or ``f`` (``formula``'s
-    cached values, None for no cell)."""
+    indices, -1 for no cell), ``n`` (numbers, None for no cell) or ``f`` (the cached
+    values of ``formula``, one for every row or one per row; None for no cell)."""
 
     col: int
     first: int
     kind: str
     values: Sequence[Any]
     fmt: Format | None
-    formula: str = ""
+    formula: str | Sequence[str] = ""
 
     def present(self) -> np.ndarray:
         """Which rows have a cell (booleans, one per value)."""
@@ -74,7 +77,8 @@ class _Column:
             return None
         if self.kind == "n":
             return CellNumberTuple(v, self.fmt)
-        return CellFormulaTuple(self.formula, self.fmt, v)
+        f = self.formula if isinstance(self.formula, str) else self.formula[i]
+        return CellFormulaTuple(f, self.fmt, v)
 
 
 class ColumnSheet(Worksheet):
@@ -121,7 +125,7 @@ class ColumnSheet(Worksheet):
         self, col: int, formula: str, values: Iterable[Any], fmt: Any = None, first: int = 1
     ) -> None:
         """The same formula in every row from ``first`` down (a table's ``[#This Row]``
-        formula), with each row's cached value (an int or a float)."""
+        formula), with each row's cached value (an int, a float or "")."""
         plain = (
             formula != ""
             and not (formula.startswith("{") and formula.endswith("}"))
@@ -130,7 +134,7 @@ class ColumnSheet(Worksheet):
         prepared = self._prepare_formula(formula) if plain else ""
         out: list[Any] = []
         for r, v in enumerate(values, first):
-            if plain and (v.__class__ is int or v.__class__ is float) and r < self.xls_rowmax:
+            if plain and _cached(v) and r < self.xls_rowmax:
                 out.append(v)
             else:
                 self._write_formula(r, col, formula, fmt, v)
@@ -142,6 +146,50 @@ class ColumnSheet(Worksheet):
         if len(rows):
             self._check_dimensions(column.first + int(rows[0]), column.col)
             self._check_dimensions(column.first + int(rows[-1]), column.col)
+        self._columns.append(column)
+
+    def pack(self) -> None:
+        """Keep the cells written so far the usual way as columns where they can be:
+        runs of at least :data:`MIN_RUN` rows down a column of strings, numbers or
+        formulas (with an int, float or "" value) of one format, outside rows with row
+        formatting or comments. A sheet written cell by cell then costs, once packed,
+        what its columns cost; its bytes are the same."""
+        open_runs: dict[int, tuple[str, Any, list[tuple[int, Any]]]] = {}
+        runs: list[tuple[int, str, Any, list[tuple[int, Any]]]] = []
+        for row in sorted(self.table):
+            if row in self.row_info or row in self.comments or row in self.hyperlinks:
+                continue
+            for col, cell in self.table[row].items():
+                kind, run = _kind(cell), open_runs.get(col)
+                if run is not None and (run[0], run[1], run[2][-1][0]) != (
+                    kind,
+                    cell.format,
+                    row - 1,
+                ):
+                    runs.append((col, *open_runs.pop(col)))
+                    run = None
+                if kind is not None:
+                    run = run or open_runs.setdefault(col, (kind, cell.format, []))
+                    run[2].append((row, cell))
+        runs += [(col, *run) for col, run in open_runs.items()]
+        for col, kind, fmt, cells in runs:
+            if len(cells) >= MIN_RUN:
+                self._pack_run(col, kind, fmt, cells)
+
+    def _pack_run(self, col: int, kind: str, fmt: Any, run: list[tuple[int, Any]]) -> None:
+        first = run[0][0]
+        if kind == "s":
+            column = _Column(col, first, kind, array("i", (c.string for _, c in run)), fmt)
+        elif kind == "n":
+            column = _Column(col, first, kind, [c.number for _, c in run], fmt)
+        else:
+            values = [c.value for _, c in run]
+            column = _Column(col, first, kind, values, fmt, [c.formula for _, c in run])
+        for row, _ in run:
+            cells = self.table[row]
+            del cells[col]
+            if not cells:
+                del self.table[row]
         self._columns.append(column)
 
     def add_table(
@@ -175,6 +223,26 @@ class ColumnSheet(Worksheet):
         return done
 
     # Writing the sheet's XML.
+
+    def _get_range_data(self, row_start: int, col_start: int, row_end: int, col_end: int) -> Any:
+        """The cells a chart shows, cached in the chart (xlsxwriter reads them from its
+        table of cells: the columns' cells are put there meanwhile)."""
+        added = []
+        for c in self._columns:
+            if col_start <= c.col <= col_end:
+                end = min(row_end + 1, c.first + len(c.values))
+                for row in range(max(row_start, c.first), end):
+                    cell = c.cell(row)
+                    if cell is not None and c.col not in self.table.get(row, {}):
+                        self.table[row][c.col] = cell
+                        added.append((row, c.col))
+        try:
+            return super()._get_range_data(row_start, col_start, row_end, col_end)
+        finally:
+            for row, col in added:
+                del self.table[row][col]
+                if not self.table[row]:
+                    del self.table[row]
 
     def _write_rows(self) -> None:
         if not self._columns:
@@ -243,9 +311,21 @@ class ColumnSheet(Worksheet):
     def _write_block(self, a: int, b: int, spans: dict[int, str]) -> None:
         """Rows ``a`` to ``b - 1`` (none of them with cells written the usual way, row
         formatting or comments), drawn column by column."""
-        columns = sorted(self._columns, key=lambda c: c.col)
+        columns = sorted(
+            (c for c in self._columns if c.first < b and a < c.first + len(c.values)),
+            key=lambda c: (c.col, c.first),
+        )
+        if not columns:
+            return
         self._index_formats(columns, a, b)
-        texts = [self._cells(c, a, b) for c in columns]
+        texts: list[list[str]] = []
+        last = -1
+        for c in columns:  # the runs of one column (pack) become one list
+            if c.col != last:
+                texts.append([""] * (b - a))
+                last = c.col
+            lo, hi = max(a, c.first), min(b, c.first + len(c.values))
+            texts[-1][lo - a : hi - a] = self._cells(c, lo, hi)
         rows = []
         for row, cells in zip(range(a + 1, b + 1), zip(*texts, strict=True), strict=True):
             body = "".join(cells)
@@ -275,13 +355,12 @@ class ColumnSheet(Worksheet):
                     if not new:
                         return
 
-    def _cells(self, column: _Column, a: int, b: int) -> list[str]:
-        """The ``<c>`` elements of ``column`` in rows ``a`` to ``b - 1`` ("" for none)."""
-        lo, hi = max(a, column.first), min(b, column.first + len(column.values))
+    def _cells(self, column: _Column, lo: int, hi: int) -> list[str]:
+        """The ``<c>`` elements of ``column`` in rows ``lo`` to ``hi - 1``, all within the
+        column ("" for none)."""
         fmt = self._style(column)
-        if lo >= hi or (fmt is not None and _new(fmt)):  # _index_formats: no cell here
-            return [""] * (b - a)
-        before, after = [""] * (lo - a), [""] * (b - hi)
+        if fmt is not None and _new(fmt):  # _index_formats: no cell here
+            return [""] * (hi - lo)
         name = xl_col_to_name(column.col)
         s = f' s="{fmt._get_xf_index()}"' if fmt is not None else ""
         values = column.values[lo - column.first : hi - column.first]
@@ -296,13 +375,37 @@ class ColumnSheet(Worksheet):
                 f'<c r="{name}{r}"{s}><v>{v:.16G}</v></c>' if v is not None else ""
                 for r, v in zip(rows, values, strict=True)
             ]
-        else:
+        elif isinstance(column.formula, str):
             f = self._escape_data(column.formula)
             cells = [
                 f'<c r="{name}{r}"{s}><f>{f}</f><v>{v}</v></c>' if v is not None else ""
                 for r, v in zip(rows, values, strict=True)
             ]
-        return before + cells + after
+        else:
+            esc = self._escape_data
+            formulas = column.formula[lo - column.first : hi - column.first]
+            cells = [
+                f'<c r="{name}{r}"{s}><f>{esc(f)}</f><v>{v}</v></c>' if v is not None else ""
+                for r, f, v in zip(rows, formulas, values, strict=True)
+            ]
+        return cells
+
+
+def _cached(value: Any) -> bool:
+    """Whether a formula's cached value is written as is, with no type (``t``)."""
+    return value.__class__ is int or value.__class__ is float or value == ""
+
+
+def _kind(cell: Any) -> str | None:
+    """The kind of column (:class:`_Column`) a cell written the usual way can join."""
+    if cell.__class__ is CellStringTuple:
+        return "s"
+    if cell.__class__ is CellNumberTuple:
+        v = cell.number
+        return "n" if (v.__class__ is float or v.__class__ is int) and math.isfinite(v) else None
+    if cell.__class__ is CellFormulaTuple:
+        return "f" if _cached(cell.value) else None
+    return None
 
 
 def _new(fmt: Format) -> bool:

@@ -25,8 +25,8 @@ from rmxl.pipeline import load as loader
 from rmxl.render.workbook import build as workbook
 from rmxl.render.workbook import style
 from rmxl.render.workbook.build import build_workbook
-from rmxl.render.workbook.columns import CHUNK
 from rmxl.render.workbook.package import StreamBook
+from rmxl.render.workbook.rows import CHUNK
 
 from conftest import AGREEMENTS, DEMO, base_files, write_ledger
 
@@ -230,17 +230,17 @@ def _sheet_bytes(spec: dict[str, Any], stream: bool) -> bytes:
 )
 def test_columns_write_what_xlsxwriter_writes(spec: dict[str, Any]) -> None:
     """Same bytes, or the same error (xlsxwriter refuses NaN and text as a number)."""
-    import rmxl.render.workbook.columns as columns
+    import rmxl.render.workbook.rows as rows
 
     results = []
     for stream in (False, True):
-        saved, columns.CHUNK = columns.CHUNK, spec["chunk"]
+        saved, rows.CHUNK = rows.CHUNK, spec["chunk"]
         try:
             results.append(_sheet_bytes(spec, stream))
         except (TypeError, ValueError) as e:
             results.append(type(e))
         finally:
-            columns.CHUNK = saved
+            rows.CHUNK = saved
     if isinstance(results[0], bytes) and isinstance(results[1], bytes):
         assert _parts(results[1]) == _parts(results[0])
     assert results[0] == results[1]

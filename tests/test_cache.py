@@ -387,3 +387,15 @@ def test_an_id_repeated_in_a_changed_file_is_still_found(
     assert [(d.code, d.source.line) for d in got[1] if d.severity == "error"] == [
         ("duplicate-id", 2)
     ]
+
+
+def test_a_ledger_without_taxonomy_says_so_from_the_cache_too(
+    tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Agreements files alone, every check stored: the next day (a new whole-ledger key)
+    still reports the missing taxonomy (it did not, as no file was read then)."""
+    root = write_ledger(tmp_path / "l", {"agreements/2022.yaml": AGREEMENTS})
+    for day in (DAY, DAY + dt.timedelta(days=1)):
+        fresh = uncached(root, monkeypatch, day)
+        assert "taxonomy-missing" in [d.code for d in fresh[1]]
+        assert loader.check(root, day) == fresh

@@ -239,8 +239,8 @@ def test_the_agreements_files_go_to_the_split(
     seen: list[Any] = []
     real = split.run
 
-    def spy(fn: Any, items: Any, weights: Any) -> list[Any]:
-        got = real(lambda i: (os.getpid(), fn(i)), items, weights)
+    def spy(fn: Any, items: Any, weights: Any, *here: Any) -> list[Any]:
+        got = real(lambda i: (os.getpid(), fn(i)), items, weights, *here)
         seen.extend(pid for pid, _ in got)
         return [group for _, group in got]
 
@@ -265,3 +265,43 @@ def test_rmxl_validate_prints_the_same(
             m.setattr(split, "cpus", lambda: 1)
             assert run_cli("validate", "--ledger", str(root), "--format", fmt) == two
         assert "warning" in two[1]  # generated ledgers always have some (DAY)
+
+
+def test_work_of_its_own_here_while_the_child_takes_every_item(forked: None) -> None:
+    done: list[int] = []
+    got = split.run(_pid_and, [1, 2], [10, 10], lambda: done.append(os.getpid()), 100)
+    assert done == [os.getpid()]  # run here, once
+    assert [v for _, v in got] == [1, 4] and all(p != os.getpid() for p, _ in got)
+    assert split._cut([10, 10], 100) == 0 and split._cut([10, 10], 5) == 1
+    done.clear()
+    got = split.run(_pid_and, [1, 2], [10, 10], lambda: done.append(0), 0)  # nothing heavy
+    assert done == [0] and got[0][0] == os.getpid() and got[1][0] != os.getpid()
+
+
+def test_work_of_its_own_without_a_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(split, "cpus", lambda: 1)
+    done: list[int] = []
+    got = split.run(_pid_and, [3], [10**7], lambda: done.append(1), 10**7)
+    assert done == [1] and got == [(os.getpid(), 9)]
+
+
+@pytest.mark.parametrize("seed", [2, 5, 11])
+def test_one_file_changed_beside_stored_checks(
+    tmp_path: Path, cache_dir: Path, forked: None, seed: int
+) -> None:
+    """The stored checks are decoded here while the child checks the changed file, and a
+    stored check that cannot be read is made again."""
+    root = generated(tmp_path / "l", seed)
+    loader.check(root, DAY, parallel=True)
+    changed = root / "agreements" / "2023.yaml"
+    changed.write_bytes(changed.read_bytes().replace(b"title: Conn", b"title: Reconn"))
+    expected = loader._plain(_entries(root), root, DAY, None)
+    assert loader.check(root, DAY, parallel=True) == expected
+    for entry in (cache_dir / "checked").iterdir():
+        entry.write_text("garbage")
+    changed.write_bytes(changed.read_bytes().replace(b"title: Reconn", b"title: Conn"))
+    expected = loader._plain(_entries(root), root, DAY, None)
+    assert (
+        loader.check(root, DAY + dt.timedelta(days=2), parallel=True)[1]
+        == (loader._plain(_entries(root), root, DAY + dt.timedelta(days=2), None)[1])
+    )

@@ -163,6 +163,10 @@ class Store:
     def path(self, kind: str, key: str) -> Path:
         return self.folder / kind / f"{key}{SUFFIX}"
 
+    def has(self, kind: str, key: str) -> bool:
+        """Whether an entry seems stored under ``key`` (:meth:`get` may still miss it)."""
+        return os.path.isfile(self.path(kind, key))
+
     def get(self, kind: str, key: str) -> Any:
         """The value stored under ``key``, or :data:`MISSING`: also for an entry that is
         not a regular file of the user's own (a link, another user's, writable by others),

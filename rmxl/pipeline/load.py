@@ -195,16 +195,16 @@ def _planned(
             if shape is not None and store is not None and e.key:
                 store.put("shape", e.key, shape)
         shapes.append(shape)
-    found, pending = _hits(entries, shapes, store)
-    alone = [i for i, shape in enumerate(shapes) if shape == AGREEMENTS_ONLY and i not in found]
+    pending = _check_keys(entries, shapes) if store is not None else {}
+    stored = [i for i in pending if store is not None and store.has("checked", pending[i])]
+    alone = [i for i, shape in enumerate(shapes) if shape == AGREEMENTS_ONLY and i not in stored]
     for i, e in enumerate(entries):
-        if i not in found and i not in trees and i not in alone:
+        if i not in stored and i not in trees and i not in alone:
             trees[i] = _tree(e)
     read_diags = [d for i in sorted(trees) for d in trees[i][1]]
-    files = [
+    files = [  # the others as they are read later, or never (their check is stored)
         trees[i][0] if i in trees and i not in alone else read.LedgerFile(e.display, None)
         for i, e in enumerate(entries)
-        if i in trees or i in alone
     ]
     ctx = context_of(files, _lost(entries, read_diags))
 
@@ -220,9 +220,24 @@ def _planned(
             store.put("checked", pending[i], group)
         return group
 
+    found: dict[int, FileAgreements] = {}
+
+    def load_stored() -> None:
+        """The stored checks (their decoding is this process's, while the child reads)."""
+        for i in stored:
+            hit = store.get("checked", pending[i]) if store is not None else None
+            if isinstance(hit, FileAgreements):
+                found[i] = hit
+
     weights = [len(entries[i].raw or b"") for i in alone]
-    done = split.run(check_alone, alone, weights) if parallel else list(map(check_alone, alone))
+    if parallel:  # a stored check decodes about six times faster than its file is checked
+        heavy = sum(len(entries[i].raw or b"") for i in stored) // 6
+        done = split.run(check_alone, alone, weights, load_stored, heavy)
+    else:
+        load_stored()
+        done = list(map(check_alone, alone))
     checked = dict(zip(alone, done, strict=True))
+    checked.update((i, check_alone(i)) for i in stored if i not in found)  # unreadable entries
     if any(group is None for group in checked.values()):
         return None
     groups: list[FileAgreements] = []
@@ -247,19 +262,28 @@ def _looks_alone(e: cache.Entry) -> bool:
     )
 
 
+def _check_keys(entries: list[cache.Entry], shapes: list[Any]) -> dict[int, str]:
+    """The key of every agreements file's check (none when a file the others are checked
+    against has no key): the file and every file that is not agreements alone."""
+    context = [e.key for e, shape in zip(entries, shapes, strict=True) if shape != AGREEMENTS_ONLY]
+    if None in context:
+        return {}
+    keys = [k for k in context if k]
+    return {
+        i: cache.checked_key(e.key, keys)
+        for i, (e, shape) in enumerate(zip(entries, shapes, strict=True))
+        if e.key is not None and shape == AGREEMENTS_ONLY
+    }
+
+
 def _hits(
     entries: list[cache.Entry], shapes: list[Any], store: cache.Store | None
 ) -> tuple[dict[int, FileAgreements], dict[int, str]]:
-    """The agreements files whose check is cached, and the key of every agreements file's
-    check (none when a file the others are checked against has no key)."""
-    context = [e.key for e, shape in zip(entries, shapes, strict=True) if shape != AGREEMENTS_ONLY]
+    """The agreements files whose check is cached, and every agreements file's check key."""
+    pending = _check_keys(entries, shapes) if store is not None else {}
     found: dict[int, FileAgreements] = {}
-    pending: dict[int, str] = {}
-    for i, (e, shape) in enumerate(zip(entries, shapes, strict=True)):
-        if store is None or e.key is None or shape != AGREEMENTS_ONLY or None in context:
-            continue
-        pending[i] = cache.checked_key(e.key, [k for k in context if k])
-        hit = store.get("checked", pending[i])
+    for i, key in pending.items():
+        hit = store.get("checked", key) if store is not None else None
         if isinstance(hit, FileAgreements):
             found[i] = hit
     return found, pending
@@ -287,7 +311,11 @@ def _plain(
         if i not in found and i not in trees:
             trees[i] = _tree(e)
     read_diags = [d for i in sorted(trees) for d in trees[i][1]]
-    ctx = context_of([trees[i][0] for i in sorted(trees)], _lost(entries, read_diags))
+    files = [
+        trees[i][0] if i in trees else read.LedgerFile(e.display, None)
+        for i, e in enumerate(entries)
+    ]
+    ctx = context_of(files, _lost(entries, read_diags))  # a file not read is still a file
     groups: list[FileAgreements] = []
     for i, e in enumerate(entries):
         group = found.get(i) or (ctx.agreements_of(e.display) if i in trees else None)

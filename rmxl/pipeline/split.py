@@ -56,17 +56,30 @@ def can_split(weight: int) -> bool:
     )
 
 
-def run(fn: Callable[[T], Any], items: Sequence[T], weights: Sequence[int]) -> list[Any]:
+def run(
+    fn: Callable[[T], Any],
+    items: Sequence[T],
+    weights: Sequence[int],
+    here: Callable[[], object] | None = None,
+    here_weight: int = 0,
+) -> list[Any]:
     """``[fn(x) for x in items]``; when :func:`can_split` the later items (about
     ``1 - SHARE`` of the weight) in a forked child. ``fn``'s results must be values the
-    cache can store (:func:`rmxl.pipeline.codec.encode`)."""
-    cut = _cut(weights)
-    if len(items) < 2 or not can_split(sum(weights)) or not 0 < cut < len(items):
+    cache can store (:func:`rmxl.pipeline.codec.encode`). ``here``: work for this process
+    alone (its result is the caller's to keep), of ``here_weight``, run first, while the
+    child works: the child may then take every item."""
+    cut = _cut(weights, here_weight)
+    lowest = 0 if here is not None and here_weight else 1
+    if not can_split(sum(weights) + here_weight) or not lowest <= cut < len(items):
+        if here is not None:
+            here()
         return [fn(x) for x in items]
     try:
         read_end, write_end = os.pipe()
         pid = os.fork()
     except OSError:
+        if here is not None:
+            here()
         return [fn(x) for x in items]
     if pid == 0:  # the child: compute, send, and leave without running any cleanup
         code = 1
@@ -80,6 +93,8 @@ def run(fn: Callable[[T], Any], items: Sequence[T], weights: Sequence[int]) -> l
             os._exit(code)
     os.close(write_end)
     try:
+        if here is not None:
+            here()
         mine = [fn(x) for x in items[:cut]]
     except BaseException:
         _stop(pid, read_end)
@@ -88,12 +103,13 @@ def run(fn: Callable[[T], Any], items: Sequence[T], weights: Sequence[int]) -> l
     return mine + (theirs if theirs is not None else [fn(x) for x in items[cut:]])
 
 
-def _cut(weights: Sequence[int]) -> int:
-    """How many of the first items make up :data:`SHARE` of the weight (at least one)."""
-    total, seen = sum(weights), 0
+def _cut(weights: Sequence[int], here_weight: int = 0) -> int:
+    """How many of the first items this process takes, after ``here_weight`` of its own,
+    to make up :data:`SHARE` of the weight (at least one when it has nothing of its own)."""
+    total, seen = sum(weights) + here_weight, here_weight
     for i, w in enumerate(weights):
         if seen + w / 2 > total * SHARE:
-            return max(i, 1)
+            return i if here_weight else max(i, 1)
         seen += w
     return len(weights)
 

@@ -300,8 +300,7 @@ def test_one_file_changed_beside_stored_checks(
     for entry in (cache_dir / "checked").iterdir():
         entry.write_text("garbage")
     changed.write_bytes(changed.read_bytes().replace(b"title: Reconn", b"title: Conn"))
-    expected = loader._plain(_entries(root), root, DAY, None)
-    assert (
-        loader.check(root, DAY + dt.timedelta(days=2), parallel=True)[1]
-        == (loader._plain(_entries(root), root, DAY + dt.timedelta(days=2), None)[1])
+    later = DAY + dt.timedelta(days=2)
+    assert loader.check(root, later, parallel=True) == loader._plain(
+        _entries(root), root, later, None
     )

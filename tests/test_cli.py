@@ -156,3 +156,13 @@ def test_a_ledger_path_the_system_refuses_is_a_usage_error(
     status, _, err = run_cli(*args)
     assert status == 2 and "$RMXL_LEDGER cannot look at 'xxxx" in err, err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_install_into_a_profile_that_cannot_be_written_says_so(tmp_path: Path) -> None:
+    # before: an OSError traceback (File name too long; PermissionError for a read-only
+    # profile). soffice is never reached: /bin/true stands in for it
+    profile = tmp_path / ("z" * 300)
+    args = ["libreoffice", "install", "--profile", str(profile), "--soffice", "/bin/true"]
+    status, _, err = run_cli(*args)
+    assert status == 1 and "Traceback" not in err, err
+    assert err == f"cannot install into {profile}: File name too long\n"

@@ -38,6 +38,9 @@ def install(profile: Path | None, soffice: str | None) -> None:
     except InstallError as e:
         _fail(str(e))
         return
+    except OSError as e:  # the profile cannot be written: read-only, a name too long…
+        _fail(f"cannot install into {profile or default_profile()}: {e.strerror or e}")
+        return
     click.echo(f"installed the rmxl extension into {profile or default_profile()}")
 
 

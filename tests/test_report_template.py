@@ -176,3 +176,56 @@ def test_changing_one_sentence_changes_only_that_sentence(
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     changed = [(" ".join(a.split()), " ".join(b.split())) for a, b in changed]
     assert changed == [("Action required: " + old, "Action required: " + new)]
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"root:x:0:0:root:/root:/bin/bash\n", "Package not found at"),
+        (b"", "Package not found at"),
+        (b"PK\x03\x04garbage", "Package not found at"),
+    ],
+)
+def test_a_reference_doc_that_is_no_docx_is_refused_at_it(
+    tmp_path: Path, content: bytes, why: str
+) -> None:
+    # before: a PackageNotFoundError (or KeyError, ValueError) traceback
+    ref = tmp_path / "styles.docx"
+    ref.write_bytes(content)
+    out = tmp_path / "r.docx"
+    code, _, stderr = run_cli(
+        "report",
+        "--ledger",
+        str(DEMO),
+        "--period",
+        "2022",
+        "--reference-doc",
+        str(ref),
+        "--out",
+        str(out),
+    )
+    assert code == 1 and "Traceback" not in stderr, stderr
+    assert stderr.startswith(
+        f"{ref.as_posix()}:1:1: error[report-reference]: the reference document is not a Word"
+        f" document (.docx): {why}"
+    )
+    assert stderr.endswith("nothing written\n") and sorted(tmp_path.iterdir()) == [ref]
+
+
+def test_a_workbook_as_reference_doc_is_refused(tmp_path: Path) -> None:
+    ref = tmp_path / "styles.docx"
+    ref.write_bytes((DEMO.parent / "workbook" / "rm.xlsx").read_bytes())
+    code, _, stderr = run_cli(
+        "report",
+        "--ledger",
+        str(DEMO),
+        "--period",
+        "2022",
+        "--reference-doc",
+        str(ref),
+        "--format",
+        "docx",
+        "--out",
+        str(tmp_path / "r.docx"),
+    )
+    assert code == 1 and "error[report-reference]" in stderr and "is not a Word file" in stderr

@@ -227,4 +227,9 @@ TOOL_KINDS: list[Kind] = [
         "A block is section, headline, cofinancing, partner_types, membership, top, "
         "regions, priorities or comparison, with the arguments it takes.",
     ),
+    _k(
+        "report-reference",
+        "Report: not a Word reference document",
+        "The --reference-doc file, whose styles the docx report takes, is not a .docx.",
+    ),
 ]

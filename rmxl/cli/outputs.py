@@ -113,6 +113,7 @@ def report(
     --out, each chart is also written beside the file as <stem>-<chart>.png. A template
     with a mistake is reported at file:line:col and nothing is written."""
     from rmxl.render.diagnostics import summary, text
+    from rmxl.render.report.docx import BadReference
     from rmxl.render.report.markup import default_out, render, write_report
     from rmxl.render.report.template import ReportTemplateError
 
@@ -134,6 +135,10 @@ def report(
     except ReportTemplateError as e:
         click.echo(text(e.diagnostics), err=True)
         _fail(f"template is invalid: {summary(e.diagnostics)}; nothing written")
+        return
+    except BadReference as e:  # a binary file: no source line to show
+        click.echo(str(e.diagnostic), err=True)
+        _fail("nothing written")
         return
     charts = f" and {len(written) - 1} chart(s) beside it" if len(written) > 1 else ""
     click.echo(f"wrote {written[0]}{charts}")

@@ -34,10 +34,12 @@ import docx
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.exceptions import OpcError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from rmxl.diagnostics import Diagnostic, Source, make
 from rmxl.read.identity import build_time
 from rmxl.render.report.blocks import Block, Chart, Heading, Paragraph, Report, Table
 from rmxl.render.report.docx_parts import add_field, add_footnotes, footnote_reference
@@ -194,11 +196,37 @@ def _footer(doc: Document, source: str) -> None:
             run.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
 
 
+class BadReference(Exception):
+    """The ``--reference-doc`` is no Word document; ``diagnostic`` says so at the file."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+def open_reference(reference: Path) -> Document:
+    """The reference document (``--reference-doc``) as python-docx reads it. Raises
+    :class:`BadReference` (``report-reference``) for a file that is no .docx: another
+    kind of file, a damaged zip, a workbook."""
+    try:
+        return docx.Document(str(reference))
+    except (OpcError, KeyError, ValueError, zipfile.BadZipFile, OSError) as e:
+        why = str(e).splitlines()[0][:160] if str(e) else type(e).__name__
+        raise BadReference(
+            make(
+                "report-reference",
+                f"the reference document is not a Word document (.docx): {why}",
+                Source(reference.as_posix(), 1, 1),
+                "give a .docx saved by Word or LibreOffice Writer, or leave out --reference-doc",
+            )
+        ) from e
+
+
 def _base(reference: Path | None) -> Document:
     """A new document, or ``reference`` with its body emptied (its section kept)."""
     if reference is None:
         return docx.Document()
-    doc = docx.Document(str(reference))
+    doc = open_reference(reference)
     body = doc.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):

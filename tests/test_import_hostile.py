@@ -335,3 +335,27 @@ def test_styled_empty_cells_far_away_do_not_count(tmp_path: Path) -> None:
     status, _, err = run_cli("import", "--ledger", str(root), "--map", str(m), str(path))
     assert status == 0, err
     assert figures(root).total(2022) == 1_000
+
+
+def test_proposed_partner_records_read_back_as_the_ids_they_show(tmp_path: Path) -> None:
+    # before: 'id: null', 'id: 123' and 'id: 2023-01-01' were printed bare (YAML reads
+    # them as empty, a number and a date) and 'id: itu' is ITU's: pasted into
+    # partners.yaml, each was an error
+    names = ["null", "123", "2023-01-01", "ITU"]
+    rows = [row(id=f"A-2022-{i}", partners=n) for i, n in enumerate(names, 1)]
+    sheet = book(tmp_path, rows)
+    root = ledger(tmp_path)
+    m = tmp_path / "map.yaml"
+    m.write_text(MAP)
+    args = ("import", "--ledger", str(root), "--map", str(m), "--new-partners", str(sheet))
+    status, out, err = run_cli(*args)
+    assert status == 1 and "4 new partner(s) proposed" in err, err
+    ids = [line.split("id: ", 1)[1] for line in out.splitlines() if "- id: " in line]
+    assert ids == ['"null"', '"123"', '"2023-01-01"', "itu-2"]
+    partners = root / "partners.yaml"
+    records = out.split("partners:\n", 1)[1].replace("type: TODO", "type: government")
+    partners.write_text(partners.read_text("utf-8") + records, encoding="utf-8")
+    status, _, err = run_cli(*args[:-2], str(sheet))
+    assert status == 0, err
+    fig = figures(root)
+    assert fig.total(2022, "partners") == 4 and fig.total(2022) == 4_000

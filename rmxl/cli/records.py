@@ -40,6 +40,7 @@ def import_(
     Every problem is reported at once as FILE:Sheet!C12: error[code]: message; nothing
     is written unless every row imports and the ledger stays valid. Agreements already
     in the ledger are reported, never overwritten. Exit status: 0 done, 1 problems."""
+    from rmxl.tools.ingest.emit import scalar
     from rmxl.tools.ingest.run import ImportFailure, import_file
 
     root = loader.ledger_dir(ledger)
@@ -54,7 +55,7 @@ def import_(
     if out.proposed:
         click.echo("partners:")
         for name, pid in out.proposed:
-            click.echo(f"  - id: {pid}\n    name: {json.dumps(name, ensure_ascii=False)}")
+            click.echo(f"  - id: {scalar(pid)}\n    name: {json.dumps(name, ensure_ascii=False)}")
             click.echo("    type: TODO            # a partner_types code of the taxonomy")
         _fail(
             f"{len(out.proposed)} new partner(s) proposed above: complete them, add them to "

@@ -113,10 +113,11 @@ class Names:
 
 
 def new_partner_id(name: str, taken: set[str]) -> str:
-    """A partner id proposed for a new name: its words' initials or slug, made unique."""
+    """A partner id proposed for a new name: its words' initials or slug, made unique,
+    never ``itu`` (ITU's own, spec §6)."""
     slug = re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")[:30].strip("-") or "partner"
     out, n = slug, 2
-    while out in taken:
+    while out in taken or out == "itu":
         out, n = f"{slug}-{n}", n + 1
     taken.add(out)
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -122,6 +123,32 @@ def test_invalid_ledger_is_cached_with_its_error(small: Path, reads: list[Path])
     bump(small / "agreements" / "2022.yaml", "regions: [afrika]", "regions: [africa]")
     clock.now += 1
     assert s.figures(small).total(2022, "agreements") == 3
+
+
+def test_each_compile_is_frozen_out_of_full_collections(
+    small: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A compiled ledger is kept out of the collector's full passes (gc.freeze), and the
+    objects of the one before are handed back to it first (gc.unfreeze)."""
+    events: list[str] = []
+    real = loader.check
+
+    def reading(root: Path, today: object = None) -> object:
+        events.append("read")
+        return real(root)
+
+    monkeypatch.setattr(loader, "check", reading)
+    monkeypatch.setattr(gc, "freeze", lambda: events.append("freeze"))
+    monkeypatch.setattr(gc, "unfreeze", lambda: events.append("unfreeze"))
+    clock = Clock()
+    s = Sessions(clock=clock)
+    s.get(small)
+    clock.now += 1
+    s.get(small)  # unchanged: nothing compiled, nothing frozen
+    bump(small / "rates.yaml", "0.96", "0.95")
+    clock.now += 1
+    s.get(small)
+    assert events == ["unfreeze", "read", "freeze"] * 2
 
 
 def test_the_memo_is_emptied_by_a_recompile(small: Path) -> None:

@@ -191,8 +191,6 @@ def ask(root: str | os.PathLike[str], name: str, args: tuple[Any, ...]) -> Any:
     :func:`rmxl.query.functions.cell_answer` on its fresh figures, or :func:`invalid`.
     Memoised in the session on ``(name, args, their types)``; tables come back as fresh
     lists."""
-    from rmxl.query.functions import cell_answer
-
     s = SESSIONS.get(root)
     if s.error is not None or s.figures is None:
         return invalid(s)
@@ -202,6 +200,8 @@ def ask(root: str | os.PathLike[str], name: str, args: tuple[Any, ...]) -> Any:
     except TypeError:  # a multi-cell range: a list, not hashable
         key, hit = None, _MISS
     if hit is _MISS:
+        from rmxl.query.functions import cell_answer  # not on the path of a repeated call
+
         hit = cell_answer(s.figures, name, list(args))
         if key is not None:
             if len(s.memo) >= MEMO_LIMIT:

@@ -47,10 +47,10 @@ class PlainSheet(style.Sheet):
             self._write_number(r, col, v, fmt)
 
     def formula_column(
-        self, col: int, formula: str, values: Any, fmt: Any = None, first: int = 1
+        self, col: int, formula: Any, values: Any, fmt: Any = None, first: int = 1
     ) -> None:
-        for r, v in enumerate(values, first):
-            self._write_formula(r, col, formula, fmt, v)
+        for i, (r, v) in enumerate(enumerate(values, first)):
+            self._write_formula(r, col, formula if isinstance(formula, str) else formula[i], fmt, v)
 
     def add_table(self, *args: Any, **kwargs: Any) -> Any:
         return Worksheet.add_table(self, *args, **kwargs)
@@ -179,11 +179,14 @@ def _sheet_bytes(spec: dict[str, Any], stream: bool) -> bytes:
         ws.set_default_row(spec["default_row"])  # every row then says its height
     ncols = len(spec["columns"])
     headers = [f"H{i}" for i in range(ncols)]
-    for c, (kind, _, values, f) in enumerate(spec["columns"]):
+    for c, (kind, each, values, f) in enumerate(spec["columns"]):
         if kind == "s":
             ws.text_column(c, values, fmts[f])
         elif kind == "n":
             ws.number_column(c, values, fmts[f])
+        elif each % 2:  # one formula per row
+            formulas = [FORMULAS[(c + i) % len(FORMULAS)] for i in range(len(values))]
+            ws.formula_column(c, formulas, values, fmts[f])
         else:
             ws.formula_column(c, FORMULAS[c % len(FORMULAS)], values, fmts[f])
     for c, (kind, first, values, fs) in enumerate(spec["cellwise"], 7):

@@ -34,9 +34,10 @@ from rmxl.render.labels import (
     period_label,
     share_label,
 )
-from rmxl.render.workbook.columns import ColumnSheet
 from rmxl.render.workbook.style import (
+    Sheet,
     Styles,
+    add_sheet,
     excel_date,
     in_period,
     page_setup,
@@ -184,7 +185,7 @@ def write_breakdown(
     measures = DIM_MEASURES[dim]
     bds = {m: fig.breakdown(dim, p, m) for m in measures}
     rows = bds[measures[0]].buckets
-    ws = wb.add_worksheet(sheet_name(dim, p, taken))
+    ws = add_sheet(wb, sheet_name(dim, p, taken))
     page_setup(ws, one_page=dim not in ("partner", "country"), titles=(HEADER_ROW, HEADER_ROW))
     _head(ws, dim, p, st)
     heads, first_value = _columns(dim)
@@ -215,8 +216,7 @@ def write_breakdown(
     _widths(ws, heads, rows, first_value)
     ws.set_row(HEADER_ROW, 45)
     ws.freeze_panes(r0, 1)
-    if isinstance(ws, ColumnSheet):
-        ws.pack()  # a partner sheet has thousands of rows
+    ws.pack()  # a partner sheet has thousands of rows: its labels and codes as arrays
     return Placed(
         ws.name, dim, p, r0, total_row - 1, value_col, total_row, len(heads) + 1, bds, rows, end_row
     )
@@ -259,7 +259,7 @@ def _widths(ws: Worksheet, heads: list[str], rows: tuple[Any, ...], first_value:
 
 
 def _measure_cells(
-    ws: Worksheet,
+    ws: Sheet,
     dim: str,
     p: Period,
     m: str,
@@ -274,18 +274,15 @@ def _measure_cells(
     shares = {b.key: s for b, s in zip(bd.buckets, bd.shares, strict=True)}
     total = xl_rowcol_to_cell(total_row, c, row_abs=True, col_abs=True)
     zero_share: float | None = 0.0 if bd.total else None
+    cells: tuple[list[Any], list[Any], list[Any], list[Any]] = ([], [], [], [])
     for i, b in enumerate(rows):
         r = r0 + i
-        formula = measure_formula(dim, m, p, bucket_criteria(dim, m, r))
-        ws.write_formula(r, c, formula, st.number(money), values.get(b.key, 0))
-        cell = xl_rowcol_to_cell(r, c)
+        cells[0].append(measure_formula(dim, m, p, bucket_criteria(dim, m, r)))
+        cells[1].append(values.get(b.key, 0))
+        cells[2].append(f'=IF({total}=0,"",{xl_rowcol_to_cell(r, c)}/{total})')
         share = shares.get(b.key, zero_share)
-        ws.write_formula(
-            r,
-            c + 1,
-            f'=IF({total}=0,"",{cell}/{total})',
-            st.percent,
-            "" if share is None else share,
-        )
+        cells[3].append("" if share is None else share)
+    ws.formula_column(c, cells[0], cells[1], st.number(money), first=r0)  # as arrays
+    ws.formula_column(c + 1, cells[2], cells[3], st.percent, first=r0)
     ws.write_formula(total_row, c, measure_formula(dim, m, p, ""), st.total(money), bd.total)
     ws.write_blank(total_row, c + 1, None, st.total_text)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -77,24 +77,31 @@ class ColumnSheet(ColumnRows):
         self._add(Column(col, first, "n", out, fmt))
 
     def formula_column(
-        self, col: int, formula: str, values: Iterable[Any], fmt: Any = None, first: int = 1
+        self,
+        col: int,
+        formula: str | Sequence[str],
+        values: Iterable[Any],
+        fmt: Any = None,
+        first: int = 1,
     ) -> None:
-        """The same formula in every row from ``first`` down (a table's ``[#This Row]``
-        formula), with each row's cached value (an int, a float or "")."""
-        plain = (
-            formula != ""
-            and not (formula.startswith("{") and formula.endswith("}"))
-            and not re_dynamic_function.search(formula)
-        )
-        prepared = self._prepare_formula(formula) if plain else ""
+        """A formula in every row from ``first`` down — the same one (a table's ``[#This
+        Row]`` formula) or one per row — with each row's cached value (an int, a float
+        or "")."""
+        same = _prepared(self, formula) if isinstance(formula, str) else None
         out: list[Any] = []
-        for r, v in enumerate(values, first):
-            if plain and _cached(v) and r < self.xls_rowmax:
+        each: list[str] = []  # per row: as stored
+        for i, (r, v) in enumerate(enumerate(values, first)):
+            f = formula if isinstance(formula, str) else formula[i]
+            text = same if isinstance(formula, str) else _prepared(self, f)
+            if text is not None and _cached(v) and r < self.xls_rowmax:
                 out.append(v)
             else:
-                self._write_formula(r, col, formula, fmt, v)
+                self._write_formula(r, col, f, fmt, v)
                 out.append(None)
-        self._add(Column(col, first, "f", out, fmt, prepared))
+            if not isinstance(formula, str):
+                each.append(text or "")
+        stored = (same or "") if isinstance(formula, str) else each
+        self._add(Column(col, first, "f", out, fmt, stored))
 
     def _add(self, column: Column) -> None:
         rows = np.nonzero(column.present())[0]
@@ -198,6 +205,18 @@ class ColumnSheet(ColumnRows):
                 del self.table[row][col]
                 if not self.table[row]:
                     del self.table[row]
+
+
+def _prepared(sheet: ColumnSheet, formula: str) -> str | None:
+    """The formula as xlsxwriter stores it, or None for one it rewrites (array, dynamic)
+    or refuses (empty)."""
+    if (
+        formula == ""
+        or (formula.startswith("{") and formula.endswith("}"))
+        or re_dynamic_function.search(formula)
+    ):
+        return None
+    return str(sheet._prepare_formula(formula))
 
 
 def _cached(value: Any) -> bool:

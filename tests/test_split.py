@@ -304,3 +304,20 @@ def test_one_file_changed_beside_stored_checks(
     assert loader.check(root, later, parallel=True) == loader._plain(
         _entries(root), root, later, None
     )
+
+
+def test_interrupted_while_waiting_leaves_no_child(
+    forked: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_open = open
+
+    def interrupted(fd: Any, mode: str = "r", *rest: Any) -> Any:
+        if mode == "rb":
+            raise KeyboardInterrupt
+        return real_open(fd, mode, *rest)
+
+    monkeypatch.setattr(split, "open", interrupted, raising=False)
+    with pytest.raises(KeyboardInterrupt):
+        split.run(_pid_and, [1, 2, 3], [1, 1, 1])
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)

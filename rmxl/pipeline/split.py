@@ -123,6 +123,9 @@ def _receive(pid: int, read_end: int, count: int) -> list[Any] | None:
     except OSError:
         _stop(pid, None)
         return None
+    except BaseException:  # Ctrl-C while waiting: no child is left behind
+        _stop(pid, None)
+        raise
     if os.waitstatus_to_exitcode(status) != 0:
         return None
     try:

@@ -20,6 +20,8 @@ binary searches (``numpy.searchsorted``), and every figure is read off that slic
   count over the slice.
 
 A level's total is the same read on one bucket that holds every row of the level's table.
+Where they are small, the lookup tables of :mod:`rmxl.query.grids` replace the binary
+searches (a day grid) and the distinct counts over whole months (a month grid).
 The tables come from :mod:`rmxl.compile`; nothing here knows bucket names, periods or
 errors — :class:`~rmxl.query.figures.Figures` resolves those first, as before.
 """
@@ -185,8 +187,9 @@ def _previous(buckets: np.ndarray, values: np.ndarray) -> np.ndarray:
 class Points:
     """Point queries over one compiled ledger (module doc). Each dimension's rows are
     built on its first question (:meth:`warm` builds them all), in ``O(n log n)``;
-    afterwards a question costs two binary searches per bucket, plus a count over the
-    period's rows for a distinct count of partners.
+    afterwards a question costs two binary searches (or two reads of a day grid) per
+    bucket, and a distinct count of partners a count over the period's rows (or two reads
+    of a month grid, for a period of whole months).
 
     Answers are raw: cents (``int``) for money measures, ``int`` counts; the caller
     converts (``Figures._out``). ``start``/``stop`` are day ordinals, ``stop`` excluded."""

@@ -359,3 +359,24 @@ def test_proposed_partner_records_read_back_as_the_ids_they_show(tmp_path: Path)
     assert status == 0, err
     fig = figures(root)
     assert fig.total(2022, "partners") == 4 and fig.total(2022) == 4_000
+
+
+def test_a_cell_holding_an_error_value_is_refused_at_it(tmp_path: Path) -> None:
+    # a lookup that failed: the amount cell holds #N/A. Before: read as empty, the
+    # agreement imported with no contribution (USD 1,000 dropped without a word)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Agreements"
+    for r in [[*HEAD, "helper"], [*row(), None]]:
+        ws.append(r)
+    for ref in ("G2", "I2"):  # I: a column the map does not read, never in the way
+        ws[ref] = "#N/A"
+        ws[ref].data_type = "e"
+    path = tmp_path / "team.xlsx"
+    wb.save(path)
+    err = refused(tmp_path, path)
+    assert (
+        "team.xlsx:Agreements!G2: error[import-cell-error]: this cell holds the error #N/A "
+        "(for amount), not a value (correct the formula or clear the cell" in err
+    )
+    assert err.count("error[") == 1

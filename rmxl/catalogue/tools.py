@@ -29,6 +29,12 @@ TOOL_KINDS: list[Kind] = [
         "A cell holds a formula whose value was never computed (the file was written by a "
         "program and never recalculated); it would read as empty.",
     ),
+    _k(
+        "import-cell-error",
+        "Import: error value in a cell",
+        "A cell the map reads holds an Excel error (#N/A, #DIV/0!…, a formula that "
+        "failed); every reader would see it as empty.",
+    ),
     _k("import-map", "Import: bad map", "The map file is not a valid import map."),
     _k(
         "import-no-column",

@@ -20,7 +20,7 @@ from rmxl.model import ITU
 from rmxl.money import amount_problem
 from rmxl.tools.ingest.mapping import LISTS, REQUIRED, Located, Map
 from rmxl.tools.ingest.match import Names, new_partner_id
-from rmxl.tools.ingest.sheet import Cell
+from rmxl.tools.ingest.sheet import Cell, CellError
 from rmxl.tools.ingest.values import (
     BadValue,
     amount_text,
@@ -77,7 +77,7 @@ class Reader:
         seen: dict[tuple[Any, ...], int] = {}
         for r in range(loc.first_row, len(loc.grid.rows)):
             raw = {f: self._value(loc, r, f) for f in loc.columns}
-            if all(v is None for v in raw.values()):
+            if all(v is None for v in raw.values()) or self._errors(loc, r, raw):
                 continue
             whole = tuple(loc.grid.rows[r])
             if whole in seen:
@@ -93,6 +93,21 @@ class Reader:
             seen.setdefault(whole, r + 1)
             cells = {f: loc.grid.cell(r, c) for f, c in loc.columns.items()}
             self._row(raw, cells, loc.grid.cell(r, 0))
+
+    def _errors(self, loc: Located, r: int, raw: dict[str, Any]) -> bool:
+        """Report each field of row ``r`` read from a cell holding an error value
+        (``import-cell-error``); True if there is one (the row is not read further)."""
+        bad = [(f, v) for f, v in raw.items() if isinstance(v, CellError)]
+        for f, v in bad:
+            self.diags.append(
+                make(
+                    "import-cell-error",
+                    f"this cell holds the error {v.text} (for {f}), not a value",
+                    loc.grid.cell(r, loc.columns[f]),
+                    "correct the formula or clear the cell in the spreadsheet, save, import again",
+                )
+            )
+        return bool(bad)
 
     @staticmethod
     def _value(loc: Located, r: int, f: str) -> Any:
@@ -269,7 +284,7 @@ class Reader:
         key = loc.columns["key"]
         for r in range(loc.first_row, len(loc.grid.rows)):
             raw = {f: self._value(loc, r, f) for f in loc.columns}
-            if all(v is None for v in raw.values()):
+            if all(v is None for v in raw.values()) or self._errors(loc, r, raw):
                 continue
             cells = {f: loc.grid.cell(r, c) for f, c in loc.columns.items()}
             draft = by_id.get(_text(raw["key"])) if raw["key"] is not None else None

@@ -67,6 +67,16 @@ def column_number(text: str) -> int:
     return n
 
 
+@dataclass(frozen=True, slots=True)
+class CellError:
+    """An Excel error value held by a cell (``#N/A``, ``#DIV/0!``…, a formula that
+    failed). The reader gives such a cell as empty; the grid keeps it, so that a field
+    read from it is refused at its cell (``import-cell-error``) rather than read as empty
+    (an amount dropped without a word)."""
+
+    text: str
+
+
 class ImportFailure(Exception):
     """The import cannot go on; ``diagnostics`` says every reason."""
 
@@ -259,8 +269,14 @@ _NS = {
 _FORMULA_NO_VALUE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*>\s*<f[ >/](?:(?!</c>).)*?</c>', re.S)
 
 
+_ERROR_CELL = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*?\bt="e"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S
+)
+
+
 def _check_formulas(path: Path, grid: Grid) -> None:
-    """Report the formula cells of an xlsx sheet that have no cached value."""
+    """Report the formula cells of an xlsx sheet that have no cached value; mark the
+    cells holding an error value (:class:`CellError`) in ``grid``."""
     try:
         with zipfile.ZipFile(path) as z:
             member = _sheet_member(z, grid.sheet)
@@ -269,6 +285,10 @@ def _check_formulas(path: Path, grid: Grid) -> None:
             xml = z.read(member)
     except (zipfile.BadZipFile, KeyError, OSError, ET.ParseError):
         return
+    for m in _ERROR_CELL.finditer(xml):
+        row, col = int(m.group(2)) - 1, column_number(m.group(1).decode()) - 1
+        if row < len(grid.rows) and col < len(grid.rows[row]):
+            grid.rows[row][col] = CellError(m.group(3).decode("utf-8", "replace"))
     diags = []
     for m in _FORMULA_NO_VALUE.finditer(xml):
         if re.search(rb"<v(?: [^>]*)?>[^<]+</v>|<is>", m.group(0)):

@@ -380,3 +380,42 @@ def test_a_cell_holding_an_error_value_is_refused_at_it(tmp_path: Path) -> None:
         "(for amount), not a value (correct the formula or clear the cell" in err
     )
     assert err.count("error[") == 1
+
+
+def test_an_ods_cell_holding_an_error_value_is_refused_at_it(tmp_path: Path) -> None:
+    # LibreOffice keeps =NA() as calcext:value-type="error"; before: read as empty,
+    # the amount dropped
+    cells = "".join(
+        f'<table:table-cell office:value-type="string"><text:p>{h}</text:p></table:table-cell>'
+        for h in HEAD
+    )
+    data = "".join(
+        '<table:table-cell table:formula="of:=NA()" office:value-type="string"'
+        ' office:string-value="" calcext:value-type="error"><text:p>#N/A</text:p>'
+        "</table:table-cell>"
+        if h == "amount"
+        else f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+        for h, v in zip(HEAD, ROW, strict=True)
+    )
+    content = ODS_CONTENT.split("<table:table-row>")[0] + (
+        f"<table:table-row>{cells}</table:table-row><table:table-row>{data}</table:table-row>"
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    content = content.replace(
+        'office:version="1.2"',
+        'xmlns:calcext="urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"'
+        ' office:version="1.2"',
+    )
+    path = tmp_path / "team.ods"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", content)
+        z.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
+            'manifest:1.0"><manifest:file-entry manifest:full-path="content.xml"'
+            ' manifest:media-type="text/xml"/></manifest:manifest>',
+        )
+    err = refused(tmp_path, path)
+    assert "team.ods:Agreements!G2: error[import-cell-error]: this cell holds the error #N/A" in err
+    assert err.count("error[") == 1

@@ -168,3 +168,36 @@ def _column(letters: bytes) -> int:
     for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
+
+
+_ODS_ERROR_TEXT = re.compile(rb"<text:p>([^<]*)")
+
+
+def ods_error_cells(z: zipfile.ZipFile, table: str) -> list[tuple[int, int, str]]:
+    """The cells of the .ods table named ``table`` that hold an error value
+    (``calcext:value-type="error"``, a formula that failed): ``(row, column, text)``,
+    0-based, the text as shown (``#N/A``). python-calamine reads them as empty."""
+    out: list[tuple[int, int, str]] = []
+    inside, row, col = False, 0, 0
+    for buf, end in _chunks(z, "content.xml", table):
+        for m in _ODS_TAG.finditer(buf, 0, end):
+            tag, attrs = m.group(1), m.group(2)
+            if tag == b"table":
+                found = _ODS_NAME.search(attrs)
+                name = found.group(1).decode("utf-8", "replace") if found else ""
+                inside, row = name == table, 0
+            elif not inside:
+                continue
+            elif tag == b"table-row":
+                repeat = _ODS_ROWS.search(attrs)
+                top, row = row, row + (int(repeat.group(1)) if repeat else 1)
+                col = 0
+            else:
+                repeat = _ODS_COLS.search(attrs)
+                left, col = col, col + (int(repeat.group(1)) if repeat else 1)
+                if b'calcext:value-type="error"' in attrs and col - left == 1 and row - top == 1:
+                    text = _ODS_ERROR_TEXT.match(buf, m.end(), end)
+                    out.append(
+                        (top, left, text.group(1).decode("utf-8", "replace") if text else "#VALUE!")
+                    )
+    return out

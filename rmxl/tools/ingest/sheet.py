@@ -184,6 +184,20 @@ def read_grid(path: Path, sheet: str | None, display: str | None = None) -> Grid
     return grid
 
 
+def _mark_ods_errors(path: Path, grid: Grid) -> None:
+    """Mark the error cells of an .ods table in ``grid`` (:class:`CellError`)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            found = extent.ods_error_cells(z, grid.sheet)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, NotImplementedError, zlib.error):
+        return
+    except extent.TooLarge:
+        return
+    for row, col, text in found:
+        if row < len(grid.rows) and col < len(grid.rows[row]):
+            grid.rows[row][col] = CellError(text)
+
+
 def _check_extent(path: Path, shown: str, sheet: str | None) -> None:
     """Refuse (``import-too-large``) a sheet whose used area a reader could not hold:
     for an .ods (``sheet`` None) every table, for an .xlsx the sheet ``sheet``
@@ -276,12 +290,12 @@ _ERROR_CELL = re.compile(
 
 def _check_formulas(path: Path, grid: Grid) -> None:
     """Report the formula cells of an xlsx sheet that have no cached value; mark the
-    cells holding an error value (:class:`CellError`) in ``grid``."""
+    cells holding an error value (:class:`CellError`) in ``grid``, of an .ods too."""
     try:
         with zipfile.ZipFile(path) as z:
             member = _sheet_member(z, grid.sheet)
             if member is None:
-                return
+                return _mark_ods_errors(path, grid)
             xml = z.read(member)
     except (zipfile.BadZipFile, KeyError, OSError, ET.ParseError):
         return

@@ -101,7 +101,7 @@ def width(col: Col) -> float:
     head = max(len(w) for w in col.header.split()) + 3
     if col.kind in _NUMBER_WIDTH:
         return max(head, _NUMBER_WIDTH[col.kind])
-    longest = max((len(str(v)) for v in col.values if v is not None), default=0)
+    longest = max(map(len, map(str, [v for v in col.values if v is not None])), default=0)
     return min(MAX_WIDTH, max(head, longest + 2))
 
 

@@ -216,14 +216,15 @@ class Figures:
             raise _empty(p)
         series = grouped(sel, d, m)
         total = self._level_total(sel, level, m)
+        raw = dict(zip(series.index, series.to_numpy().tolist(), strict=True))
         if d in ("partner", "country", "currency"):
-            ordered = series.sort_values(ascending=False, kind="stable")
-            names = {k: label_of(d, k, self.partner_names) for k in ordered.index}
-            keys = sorted(ordered.index, key=lambda k: (-ordered[k], names[k].lower()))
+            ordered = series.sort_values(ascending=False, kind="stable").index
+            names = {k: label_of(d, k, self.partner_names) for k in ordered}
+            keys = sorted(ordered, key=lambda k: (-raw[k], names[k].lower()))
             buckets = [Bucket(k, str(k), names[k]) for k in keys]
         else:
             buckets = taxonomy_buckets(self.taxonomy, d, p)
-        values = tuple(_out(m, series.get(b.key, 0)) for b in buckets)
+        values = tuple(_out(m, raw.get(b.key, 0)) for b in buckets)
         shares = tuple((v / total) if total else None for v in values)
         return Breakdown(d, m, p, tuple(buckets), values, total, shares)
 

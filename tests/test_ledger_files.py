@@ -86,3 +86,26 @@ def test_the_excel_functions_see_the_same_files(tmp_path: Path) -> None:
     sig = signature(root)
     assert [s[0] for s in sig] == [p.relative_to(root).as_posix() for p in ledger_paths(root)]
     assert len(sessions.figures(root).compiled.ledger.agreements) == n + 2
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+def test_an_entry_named_yaml_that_is_not_a_regular_file_is_an_error(
+    tmp_path: Path, kind: str
+) -> None:
+    """A FIFO, a link to a device or a folder named ``f.yaml`` is file-unreadable at its
+    path (before, it was skipped and the ledger said clean; a FIFO is never opened, so
+    the check does not hang)."""
+    root = write_ledger(tmp_path / "l", base_files())
+    odd = root / "agreements" / "f.yaml"
+    if kind == "fifo":
+        os.mkfifo(odd)
+    elif kind == "device":
+        odd.symlink_to("/dev/zero")
+    else:
+        odd.mkdir()
+    what = {"fifo": "a FIFO", "device": "a device", "folder": "a folder"}[kind]
+    (diag,) = [d for d in diagnose(root) if d.severity == "error"]
+    assert diag.code == "file-unreadable"
+    assert diag.source is not None and diag.source.file == f"{root.as_posix()}/agreements/f.yaml"
+    assert diag.message == f"{diag.source.file!r} is {what}, not a regular file; it is not read"
+    assert ("agreements/f.yaml", -1, -1, -1) in signature(root)

@@ -11,7 +11,13 @@ KINDS: list[Kind] = [
     # reading
     _k("ledger-not-found", "Ledger folder not found", "The --ledger folder does not exist."),
     _k("ledger-empty", "No ledger files", "The folder holds no *.yaml or *.yml file."),
-    _k("file-unreadable", "File cannot be read", "The file could not be opened or read."),
+    _k(
+        "file-unreadable",
+        "File cannot be read",
+        "The file could not be opened or read, or an entry named as a ledger file "
+        "(*.yaml, *.yml) is not a regular file (a folder, a FIFO, a device behind a link): "
+        "it is not read.",
+    ),
     _k(
         "link-loop",
         "Link loop",

@@ -112,7 +112,7 @@ def _checked(
     root: Path, day: dt.date, want_ledger: bool, parallel: bool
 ) -> tuple[Ledger | None, list[Diagnostic]]:
     listing = read.list_ledger(root) if root.is_dir() else None
-    if listing is None or not listing.files or listing.loops:
+    if listing is None or not listing.files or listing.loops or listing.odd:
         files, read_diags = read.read_ledger(root)  # the folder's own diagnostics
         ledger, diags = validate(files, root, day)
         return ledger, sorted([*read_diags, *diags], key=knockon.order)

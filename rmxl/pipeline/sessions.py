@@ -52,7 +52,8 @@ Signature = tuple[tuple[str, int, int, int], ...]
 def signature(root: Path) -> Signature:
     """``(relative path, size, mtime_ns, inode)`` of every ledger file below ``root``
     (:func:`rmxl.read.files.list_ledger`, the one definition of the ledger's files), and
-    ``(path, -1, -1, -1)`` for a broken or looping link, sorted; ``()`` if ``root`` is
+    ``(path, -1, -1, -1)`` for a broken or looping link or a non-regular entry so named,
+    sorted; ``()`` if ``root`` is
     missing. Costs one ``scandir`` per folder, one ``stat`` per entry and no read."""
     listing = list_ledger(root)
     out = [
@@ -63,6 +64,7 @@ def signature(root: Path) -> Signature:
         for p, st in listing.files
     ]
     out += [(p.relative_to(root).as_posix(), *_NONE) for p in listing.loops]
+    out += [(p.relative_to(root).as_posix(), *_NONE) for p, _ in listing.odd]
     return tuple(sorted(out))
 
 

@@ -146,13 +146,18 @@ class Listing:
     ``files``: ``(path, stat)`` in sorted relative-path order, each file once (a file
     reached through several links is listed under its first path); ``stat`` follows
     links and is None for a broken link (listed, so that reading it reports why).
-    ``loops``: the links that lead back to a folder containing them, or to themselves."""
+    ``loops``: the links that lead back to a folder containing them, or to themselves.
+    ``odd``: ``(path, what)`` of each entry named as a ledger file that is not a regular
+    file (``what``: "a folder", "a FIFO", "a device", "a socket"), in sorted order."""
 
     files: tuple[tuple[Path, os.stat_result | None], ...]
     loops: tuple[Path, ...]
+    odd: tuple[tuple[Path, str], ...] = ()
 
     def diagnostics(self, root: Path) -> list[Diagnostic]:
-        """One ``link-loop`` error per looping link, at the link's path."""
+        """One ``link-loop`` error per looping link, at the link's path, then one
+        ``file-unreadable`` error per entry named as a ledger file that is not a regular
+        file (a team member thinks it is in the ledger; it is not read)."""
         return [
             make(
                 "link-loop",
@@ -162,15 +167,27 @@ class Listing:
                 "remove the link, or point it at a folder outside the ledger",
             )
             for link in self.loops
+        ] + [
+            make(
+                "file-unreadable",
+                f"{display_path(root, path)!r} is {what}, not a regular file; it is not read",
+                Source(display_path(root, path), 1, 1),
+                "replace it with a regular YAML file, or rename it so its name does not "
+                "end in .yaml or .yml",
+            )
+            for path, what in self.odd
         ]
 
 
 def list_ledger(root: Path) -> Listing:
     """Every ledger file below ``root``, recursively: names as :func:`is_ledger_name`,
     links to files and to folders followed (spec §6). A folder named ``x.yaml`` is a
-    folder. One ``scandir`` per folder and one ``stat`` per entry; reads no file."""
+    folder (its files are read) but also in :attr:`Listing.odd`, as is any other entry so
+    named that is not a regular file (a FIFO, a device behind a link: never opened).
+    One ``scandir`` per folder and one ``stat`` per entry; reads no file."""
     found: dict[str, tuple[Path, os.stat_result | None]] = {}
     loops: list[Path] = []
+    odd: list[tuple[Path, str]] = []
     seen: set[tuple[int, int]] = set()
     stack = [(root, "", os.path.realpath(root))]
     while stack:
@@ -191,6 +208,8 @@ def list_ledger(root: Path) -> Listing:
                 elif e.is_symlink() and is_ledger_name(name):
                     found[name] = (path, None)
                 continue
+            if not stat.S_ISREG(st.st_mode) and is_ledger_name(name):
+                odd.append((path, _kind(st.st_mode)))
             if stat.S_ISDIR(st.st_mode):
                 target = os.path.realpath(e.path)
                 if e.is_symlink() and _inside(real, target):
@@ -200,7 +219,18 @@ def list_ledger(root: Path) -> Listing:
                     stack.append((path, f"{name}/", target))
             elif stat.S_ISREG(st.st_mode) and is_ledger_name(name):
                 found[name] = (path, st)
-    return Listing(_once(found), tuple(sorted(loops)))
+    return Listing(_once(found), tuple(sorted(loops)), tuple(sorted(odd)))
+
+
+def _kind(mode: int) -> str:
+    """What a non-regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file"
 
 
 def _inside(folder: str, target: str) -> bool:

@@ -21,6 +21,7 @@ from ruamel.yaml import YAML
 
 from rmxl import udfs
 from rmxl.cli import main
+from rmxl.diagnostics import LedgerError
 from rmxl.pipeline import load as loader
 from rmxl.pipeline.sessions import SESSIONS
 from rmxl.query import functions
@@ -225,6 +226,37 @@ def test_a_missing_ledger_folder_says_so(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("RMXL_LEDGER", str(tmp_path / "nowhere"))
     message = RM_TOTAL(2022.0)
     assert "ledger-not-found" in message and "nowhere" in message
+
+
+def test_a_ledger_path_the_system_refuses_or_a_file_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A name too long for the system, or a file in place of the folder, gives the short
+    ledger message saying what is wrong (before: "RM_TOTAL failed: OSError…", and
+    "not found" for a file that exists)."""
+    monkeypatch.setenv("RMXL_LEDGER", "x" * 5000)
+    message = RM_TOTAL(2022)
+    assert message.startswith("invalid ledger: error[ledger-not-found]: cannot look at ledger")
+    assert "File name too long" in message and "OSError" not in message
+    a_file = tmp_path / "passwd"
+    a_file.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("RMXL_LEDGER", str(a_file))
+    assert f"ledger folder '{a_file.as_posix()}' is not a folder (it is a file)" in RM_TOTAL(2022)
+
+
+def test_the_library_refuses_a_bad_ledger_path_with_a_diagnostic(tmp_path: Path) -> None:
+    """load.check / diagnostics / load never let an OSError out for a path the system
+    refuses (a name too long, a loop of links): ledger-not-found, LedgerError."""
+    loop = tmp_path / "loop"
+    loop.symlink_to(loop)
+    for root in (Path("x" * 5000), loop):
+        ledger, diags = loader.check(root)
+        assert ledger is None and [d.code for d in diags] == ["ledger-not-found"]
+        assert diags[0].message.startswith("cannot look at ledger folder ")
+        assert loader.diagnostics(root) == diags
+        with pytest.raises(LedgerError) as caught:
+            loader.load(root)
+        assert caught.value.diagnostics == diags
 
 
 @pytest.mark.usefixtures("ledger")

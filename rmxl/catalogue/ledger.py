@@ -9,7 +9,12 @@ from rmxl.catalogue.tools import TOOL_KINDS
 
 KINDS: list[Kind] = [
     # reading
-    _k("ledger-not-found", "Ledger folder not found", "The --ledger folder does not exist."),
+    _k(
+        "ledger-not-found",
+        "Ledger folder not found",
+        "The --ledger folder does not exist, is a file rather than a folder, or the system "
+        "refuses to look at it (a name too long, a loop of links, no permission on the way).",
+    ),
     _k("ledger-empty", "No ledger files", "The folder holds no *.yaml or *.yml file."),
     _k(
         "file-unreadable",

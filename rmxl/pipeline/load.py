@@ -111,7 +111,7 @@ def _check(
 def _checked(
     root: Path, day: dt.date, want_ledger: bool, parallel: bool
 ) -> tuple[Ledger | None, list[Diagnostic]]:
-    listing = read.list_ledger(root) if root.is_dir() else None
+    listing = read.list_ledger(root) if read.root_problem(root) is None else None
     if listing is None or not listing.files or listing.loops or listing.odd:
         files, read_diags = read.read_ledger(root)  # the folder's own diagnostics
         ledger, diags = validate(files, root, day)

@@ -172,10 +172,14 @@ def ledger_for(book: str | None) -> str:
 
 
 def nearest_ledger(folder: Path) -> str | None:
-    """``folder/ledger`` or the first ``ledger/`` of its parents, or None."""
+    """``folder/ledger`` or the first ``ledger/`` of its parents, or None (a folder the
+    system refuses to look at holds none)."""
     for d in (folder, *folder.parents):
-        if (d / loader.DEFAULT_LEDGER).is_dir():
-            return str(d / loader.DEFAULT_LEDGER)
+        try:
+            if (d / loader.DEFAULT_LEDGER).is_dir():
+                return str(d / loader.DEFAULT_LEDGER)
+        except OSError:  # a name too long, no permission: no ledger to be found there
+            continue
     return None
 
 

@@ -40,6 +40,8 @@ __all__ = [
     "read_file",
     "read_ledger",
     "read_raw",
+    "root_problem",
+    "shown",
 ]
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -263,22 +265,44 @@ def display_path(root: Path, path: Path) -> str:
     return (root / path.relative_to(root)).as_posix()
 
 
+def shown(path: Path, width: int = 80) -> str:
+    """``path`` as text, cut to ``width`` characters with ``…`` (a name of 5,000
+    characters would bury the message)."""
+    text = path.as_posix()
+    return text if len(text) <= width else text[:width] + "…"
+
+
+def root_problem(root: Path) -> Diagnostic | None:
+    """Why ``root`` is not a ledger folder, as a ``ledger-not-found`` error, or None: it
+    does not exist, it is not a folder (a file), or the system refuses to look at it (a
+    name too long, a loop of links, no permission on the way). One ``stat``; never
+    raises."""
+    hint = "pass --ledger DIR or set RMXL_LEDGER"
+    try:
+        st = os.stat(root)
+    except (FileNotFoundError, NotADirectoryError):
+        return make("ledger-not-found", f"ledger folder {shown(root)!r} not found", None, hint)
+    except (OSError, ValueError) as e:  # ValueError: a NUL in the name
+        why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        msg = f"cannot look at ledger folder {shown(root)!r}: {why}"
+        return make("ledger-not-found", msg, None, hint)
+    if not stat.S_ISDIR(st.st_mode):
+        msg = f"ledger folder {shown(root)!r} is not a folder (it is a file)"
+        return make("ledger-not-found", msg, None, hint)
+    return None
+
+
 def read_ledger(root: Path) -> tuple[list[LedgerFile], list[Diagnostic]]:
     """Read every ledger file under ``root``.
 
-    Returns ``(files, diagnostics)``; a missing folder or one without YAML files is a
-    diagnostic (``ledger-not-found``, ``ledger-empty``), never an exception.
+    Returns ``(files, diagnostics)``; a missing folder (or a file, or a path the system
+    refuses: :func:`root_problem`) or one without YAML files is a diagnostic
+    (``ledger-not-found``, ``ledger-empty``), never an exception.
     """
     diags: list[Diagnostic] = []
-    if not root.is_dir():
-        diags.append(
-            make(
-                "ledger-not-found",
-                f"ledger folder {root.as_posix()!r} not found",
-                None,
-                "pass --ledger DIR or set RMXL_LEDGER",
-            )
-        )
+    problem = root_problem(root)
+    if problem is not None:
+        diags.append(problem)
         return [], diags
     listing = list_ledger(root)
     diags.extend(listing.diagnostics(root))

@@ -19,6 +19,7 @@ point-query index of :mod:`rmxl.query.points` instead: the same numbers and erro
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -31,7 +32,7 @@ from rmxl.query.buckets import Bucket, Index, label_of, taxonomy_buckets
 from rmxl.query.grouped import grouped
 from rmxl.query.money_words import signed_amounts
 from rmxl.query.names import DIMENSIONS, MONEY, dimension, measure, preview
-from rmxl.query.periods import Period, parse_period
+from rmxl.query.periods import Period, parse_period, real
 from rmxl.query.points import Points, days_of
 
 Number = int | float
@@ -167,10 +168,10 @@ class Figures:
     ) -> Number:
         """The period's total for a measure (USD float or int count); with a dimension and
         a bucket, that bucket's value (spec §5, RM_TOTAL). An empty period totals 0."""
+        p = parse_period(period)  # the arguments are checked in their order
         m = measure(measure_name)
         if dimension_name not in (None, "") or bucket not in (None, ""):
-            return self.value(dimension_name, bucket, period, m)
-        p = parse_period(period)
+            return self.value(dimension_name, bucket, p, m)
         if self.points is not None:
             return _out(m, self.points.total("agreement", *days_of(p), m)[0])
         key = (p, m)
@@ -198,7 +199,7 @@ class Figures:
     def breakdown(self, dimension_name: Any, period: Any, measure_name: Any = None) -> Breakdown:
         """Every bucket's value and share (spec §5, RM_BREAKDOWN). Raises QueryError for an
         unknown name, ``itu_funds`` by a partner-level dimension, or an empty period."""
-        d, m, p = dimension(dimension_name), measure(measure_name), parse_period(period)
+        d, p, m = dimension(dimension_name), parse_period(period), measure(measure_name)
         key = (d, p, m)
         found = self._breakdowns.get(key)
         if found is None:
@@ -264,7 +265,7 @@ class Figures:
     ) -> float:
         """:meth:`share` by point queries: the same checks in the same order."""
         assert self.points is not None
-        d, m, p = dimension(dimension_name), measure(measure_name), parse_period(period)
+        d, p, m = dimension(dimension_name), parse_period(period), measure(measure_name)
         _check_level(d, m)
         days = days_of(p)
         raw, empty = self.points.total(DIMENSIONS[d], *days, m)
@@ -377,17 +378,24 @@ def _check_level(d: str, m: str) -> None:
         )
 
 
+_COUNT_TEXT = re.compile(r"[0-9]{1,19}(?:\.0+)?")
+
+
 def _count(n: Any) -> int:
-    """RM_TOP's ``n``: a whole number from 1 (a larger one than the partners lists all)."""
+    """RM_TOP's ``n``: a whole number from 1 (a larger one than the partners lists all),
+    of any real type (:func:`~rmxl.query.periods.real`), or its text with the same rule as
+    a period's (ASCII digits, ``"5"`` or ``"5.0"``; spec §6, Periods)."""
     if isinstance(n, list | tuple) and len(n) == 1:
         n = n[0]
-    if isinstance(n, str) and n.strip().isascii() and n.strip().isdigit() and len(n) < 20:
-        n = int(n.strip())
-    ok = isinstance(n, int | float) and not isinstance(n, bool) and n == n and n >= 1
+    shown = n
+    if isinstance(n, str) and _COUNT_TEXT.fullmatch(n.strip()) and len(n) < 40:
+        n = int(n.strip().partition(".")[0])
+    n = real(n)
+    ok = n is not None and n == n and n >= 1
     if ok and isinstance(n, float):
         ok = n != float("inf") and n.is_integer()
-    if not ok:
+    if not ok or n is None:
         raise QueryError(
-            "bad-count", f"n must be a whole number of partners, 1 or more, not {preview(n)}"
+            "bad-count", f"n must be a whole number of partners, 1 or more, not {preview(shown)}"
         )
     return int(min(n, 10**9))

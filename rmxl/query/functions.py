@@ -17,6 +17,7 @@ from typing import Any
 from rmxl.diagnostics import QueryError
 from rmxl.query.figures import Figures, Number
 from rmxl.query.names import MONEY, closest, measure, preview
+from rmxl.query.periods import parse_period
 from rmxl.read.identity import commit_label, last_change
 
 Table = list[list[Any]]
@@ -117,10 +118,11 @@ def rm_total(
     fig: Figures, period: Any, measure_name: Any = None, dimension: Any = None, bucket: Any = None
 ) -> Number:
     """The period's total (USD or a count); with a dimension and bucket, that bucket's."""
+    when = parse_period(scalar(period, "period"))  # the arguments are checked in order
     dim, bkt = scalar(dimension, "dimension"), scalar(bucket, "bucket")
     if (dim is None) != (bkt is None):
         raise QueryError("bad-argument", "give both a dimension and a bucket, or neither")
-    return fig.total(scalar(period, "period"), scalar(measure_name, "measure"), dim, bkt)
+    return fig.total(when, scalar(measure_name, "measure"), dim, bkt)
 
 
 def rm_breakdown(fig: Figures, dimension: Any, period: Any, measure_name: Any = None) -> Table:
@@ -138,8 +140,8 @@ def rm_breakdown(fig: Figures, dimension: Any, period: Any, measure_name: Any = 
 def rm_top(fig: Figures, n: Any, period: Any, measure_name: Any = None) -> Table:
     """Header ``partner, usd, signed`` (``usd`` is the measure's name for counts), then one
     row per partner by descending value."""
-    m = measure(scalar(measure_name, "measure"))
-    rows = fig.top(scalar(n, "n"), scalar(period, "period"), m)
+    rows = fig.top(scalar(n, "n"), scalar(period, "period"), scalar(measure_name, "measure"))
+    m = measure(scalar(measure_name, "measure"))  # checked in order by fig.top
     head = "usd" if m in MONEY else m
     return [["partner", head, "signed"], *([r.partner, r.value, r.signed] for r in rows)]
 
@@ -188,7 +190,9 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int]] = {
 
 def call(fig: Figures, name: str, args: list[Any]) -> Any:
     """Call an RM_ function by name with Excel-shaped arguments; QueryError if unknown or
-    given the wrong number of arguments."""
+    given the wrong number of arguments (``bad-argument``: fewer than it needs, counting
+    trailing empty ones as omitted, or more than it takes, empty or not:
+    ``RM_TOTAL(2022,,,,)``)."""
     key = name.strip().upper()
     if key not in FUNCTIONS:
         raise QueryError(
@@ -197,8 +201,8 @@ def call(fig: Figures, name: str, args: list[Any]) -> Any:
             f"({', '.join(FUNCTIONS)})",
         )
     fn, least, most = FUNCTIONS[key]
-    given = len(args)
-    while given > least and args[given - 1] is None:  # trailing omitted arguments
+    given = len(args)  # more than the function takes is refused, even if left empty
+    while least < given <= most and args[given - 1] is None:  # trailing omitted arguments
         given -= 1
     if not least <= given <= most:
         raise QueryError("bad-argument", f"{key} takes {least} to {most} arguments, not {given}")

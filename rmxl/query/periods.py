@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import numbers
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -46,6 +48,27 @@ class Period:
 
     def __str__(self) -> str:
         return self.text
+
+
+def real(value: Any) -> int | float | None:
+    """``value`` as a Python number if it is a real number of any type — ``int``,
+    ``float``, numpy's ``int64``/``float64`` (:class:`numbers.Real`), :class:`Decimal` —
+    else None (``bool`` is no number here, nor is text). A whole one is an ``int`` (a
+    whole Decimal exactly), any other a ``float``. The one rule for the numbers the RM_
+    functions take (a period, RM_TOP's n)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, Decimal):
+        if value.is_finite() and value == value.to_integral_value():
+            return int(value)
+        return float(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return None
 
 
 def _bad(value: Any, why: str = "") -> QueryError:
@@ -100,10 +123,10 @@ def _parse_text(text: str) -> Period:
 def parse_period(value: Any) -> Period:
     """A :class:`Period` from any accepted form (module doc).
 
-    ``value`` may be a Period, an int or integral float (a year, as Excel sends
-    ``2022.0``), a ``str``, a ``datetime.date``/``datetime`` (that day), or a one-item
-    list (a one-cell range). Raises :class:`QueryError` (code ``bad-period``) listing the
-    accepted forms."""
+    ``value`` may be a Period, a whole number of any real type (:func:`real`: ``int``,
+    ``float``, numpy's, ``Decimal``; a year, as Excel sends ``2022.0``), a ``str``, a
+    ``datetime.date``/``datetime`` (that day), or a one-item list (a one-cell range).
+    Raises :class:`QueryError` (code ``bad-period``) listing the accepted forms."""
     if isinstance(value, Period):
         return value
     if isinstance(value, list | tuple) and len(value) == 1:
@@ -121,6 +144,9 @@ def parse_period(value: Any) -> Period:
         if len(value) > 100:
             raise _bad(value)
         return _parse_text(value)
+    number = real(value)
+    if number is not None:
+        return _number(number)
     raise _bad(value)
 
 

@@ -378,9 +378,6 @@ def _check_level(d: str, m: str) -> None:
         )
 
 
-_COUNT_TEXT = re.compile(r"[0-9]{1,19}(?:\.0+)?")
-
-
 def _count(n: Any) -> int:
     """RM_TOP's ``n``: a whole number from 1 (a larger one than the partners lists all),
     of any real type (:func:`~rmxl.query.periods.real`), or its text with the same rule as
@@ -388,7 +385,7 @@ def _count(n: Any) -> int:
     if isinstance(n, list | tuple) and len(n) == 1:
         n = n[0]
     shown = n
-    if isinstance(n, str) and _COUNT_TEXT.fullmatch(n.strip()) and len(n) < 40:
+    if isinstance(n, str) and re.fullmatch(r"[0-9]{1,19}(?:\.0+)?", n.strip()) and len(n) < 40:
         n = int(n.strip().partition(".")[0])
     n = real(n)
     ok = n is not None and n == n and n >= 1

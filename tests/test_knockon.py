@@ -136,3 +136,31 @@ def test_the_knock_on_count_is_data_in_every_format(tmp_path: Path) -> None:
     # --strict turns warnings into errors, never the note
     status, out, _ = run_cli("validate", "--ledger", str(root), "--strict", "--format", "json")
     assert json.loads(out)[-1]["severity"] == "note"
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("<<: {title: QA test}", "a YAML merge key '<<' is not read"),
+        ("!!python/name:os.system x: QA test", "unsupported YAML tag '!!python/name:os.system'"),
+    ],
+)
+def test_a_refused_key_is_one_error_not_an_unknown_key_and_a_missing_one(
+    tmp_path: Path, key: str, message: str
+) -> None:
+    """A merge key in place of ``title:`` is its yaml-tag error alone: no ``unknown key
+    'None'``, and the missing title is a knock-on (the merge may have held it)."""
+    text = AGREEMENTS.replace("    title: Smart villages\n", f"    {key}\n", 1)
+    root = write_ledger(tmp_path / "l", base_files(**{"agreements/2022.yaml": text}))
+    diags = diagnose(root)
+    assert codes(diags) == [("yaml-tag", 3)]
+    assert diags[0].message.startswith(message)
+    assert [d.code for d in diags if d.code == "knock-on"] == ["knock-on"]
+
+
+def test_a_null_key_beside_a_missing_title_is_still_two_errors(tmp_path: Path) -> None:
+    """Only a refused key makes the missing keys knock-ons: a plain ``null:`` key is an
+    unknown key of its own, and the title is still missing."""
+    text = AGREEMENTS.replace("    title: Smart villages\n", "    null: QA test\n", 1)
+    root = write_ledger(tmp_path / "l", base_files(**{"agreements/2022.yaml": text}))
+    assert codes(diagnose(root)) == [("missing-key", 2), ("unknown-key", 3)]

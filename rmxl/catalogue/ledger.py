@@ -40,7 +40,8 @@ KINDS: list[Kind] = [
         "yaml-tag",
         "Unsupported YAML tag",
         "Only plain YAML 1.2 data is read; tags such as "
-        "!!python/object are refused and never constructed.",
+        "!!python/object are refused and never constructed, and a merge key '<<' is not "
+        "merged. A refused key is this one error: the record's missing keys are knock-ons.",
     ),
     _k("yaml-duplicate-key", "Duplicate key", "The same key appears twice in one mapping."),
     _k(

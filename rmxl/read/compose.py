@@ -30,7 +30,7 @@ from ruamel.yaml.events import (
 from ruamel.yaml.nodes import ScalarNode
 
 from rmxl.diagnostics import Diagnostic, Source, make
-from rmxl.read.located import LMap, LSeq, Pos
+from rmxl.read.located import LMap, LSeq, Pos, RefusedKey
 from rmxl.read.scalars import MAX_DEPTH, TAG_PREFIX, UnknownTag, kind_of, scalar_value
 from rmxl.read.text import problem as text_problem
 
@@ -60,14 +60,12 @@ def _scalar(tag: str, text: str, file: str, pos: Pos, diags: list[Diagnostic]) -
 
 
 def _bad_tag(tag: str, src: Source, diags: list[Diagnostic]) -> None:
-    diags.append(
-        make(
-            "yaml-tag",
-            f"unsupported YAML tag {tag.replace(TAG_PREFIX, '!!')!r}; it was not constructed",
-            src,
-            "write plain data: strings, numbers, dates, lists",
-        )
-    )
+    if tag == TAG_PREFIX + "merge":
+        msg, hint = "a YAML merge key '<<' is not read", "write the merged keys out in full"
+    else:
+        msg = f"unsupported YAML tag {tag.replace(TAG_PREFIX, '!!')!r}; it was not constructed"
+        hint = "write plain data: strings, numbers, dates, lists"
+    diags.append(make("yaml-tag", msg, src, hint))
 
 
 class _Abort(Exception):
@@ -129,12 +127,21 @@ class _Composer:
             tag = ev.tag
             if tag is None or tag == "!":
                 tag = self.resolver.resolve(ScalarNode, ev.value, ev.implicit)
+            before = len(self.diags)
             value = _scalar(str(tag), ev.value, self.file, pos, self.diags)
             if ev.anchor is not None:
                 self.anchors[ev.anchor] = (value, 1)
+            if value is None and len(self.diags) > before and self.expects_key():
+                value = RefusedKey(ev.value)  # not None: its own refusal is the one error
             self.add(value, pos, 1)
         else:
             self.open(ev, cls is MappingStartEvent, pos)
+
+    def expects_key(self) -> bool:
+        """Whether the next value is a key of the open mapping."""
+        return (
+            bool(self.stack) and isinstance(self.stack[-1].value, LMap) and not self.stack[-1].state
+        )
 
     def src(self, ev: Any) -> Source:
         return Source(self.file, ev.start_mark.line + 1, ev.start_mark.column + 1)

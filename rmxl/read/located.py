@@ -89,3 +89,13 @@ class BadDate:
 
     def __str__(self) -> str:
         return self.text
+
+
+class RefusedKey(str):
+    """A mapping key whose scalar was refused where it was read (a YAML merge key ``<<``,
+    a tag such as ``!!python/name:x``: ``yaml-tag``; ``!!int abc``: ``wrong-type``), as
+    its text. Not a key of the format: the checks report no ``unknown-key`` for it (the
+    refusal is the cause) and a required key missing beside it is a knock-on (the refused
+    key may have held it)."""
+
+    __slots__ = ()

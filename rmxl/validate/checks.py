@@ -19,6 +19,7 @@ from typing import Any
 from rmxl.diagnostics import Diagnostic, Source, closest_name, make
 from rmxl.money import MAX_AMOUNT, MAX_RATE, amount_problem, rate_problem
 from rmxl.read.files import BadDate, LMap, LSeq
+from rmxl.read.located import RefusedKey
 
 
 def key_problems(
@@ -143,7 +144,10 @@ class Checker:
             return value
         allowed = (*required, *optional)
         unknown, missing = key_problems(value, required, optional)
+        refused = any(isinstance(k, RefusedKey) for k in unknown)
         for key in unknown:
+            if isinstance(key, RefusedKey):
+                continue  # its yaml-tag (a merge key '<<') or wrong-type error is the cause
             hint = suggest(str(key), allowed) + " (keys starting with x_ are ignored)"
             if isinstance(key, int):  # {amount: 1,000} reads as amount: 1 and a key 000
                 hint = (
@@ -154,7 +158,8 @@ class Checker:
         misspelt = {meant(k, allowed) for k in unknown}
         for key in missing:
             msg, hint = f"{what} has no {key!r}", f"add '{key}:'"
-            self.err("missing-key", msg, value.src(), hint, knock_on=key in misspelt)
+            knock_on = key in misspelt or refused  # the refused key may have held it
+            self.err("missing-key", msg, value.src(), hint, knock_on=knock_on)
         return value
 
     def text(self, m: LMap, key: str, what: str, required: bool = True) -> str | None:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pycountry
 import pytest
 
 from rmxl.validate import iso
+
+from conftest import AGREEMENTS, base_files, diagnose, write_ledger
 
 
 def test_currencies_are_pycountrys() -> None:
@@ -48,3 +51,43 @@ def test_lists_without_importing_pycountry() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_withdrawn_countries_are_pycountrys_historic_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ISO 3166-3 as pycountry.historic_countries has it, from the data file or pycountry."""
+    expected = {c.alpha_2 for c in pycountry.historic_countries}
+    assert set(iso._historic()) == expected and {"YU", "AN", "ZR", "CS"} <= expected
+    monkeypatch.setattr(iso, "_entries", lambda name, root: None)
+    iso._historic.cache_clear()
+    try:
+        assert set(iso._historic()) == expected
+    finally:
+        iso._historic.cache_clear()
+
+
+def test_a_withdrawn_country_code_says_so_and_names_its_successor() -> None:
+    """ZR became CD (the last two letters of its alpha-4 ZRCD); YU became CS, withdrawn
+    in turn without a single successor (CSXX); BQ is withdrawn but assigned again."""
+    assert iso.withdrawn_country("ZR") == (
+        "was withdrawn from ISO 3166-1 in 1997 (Zaire, Republic of)",
+        f"use CD ({iso.country_name('CD')})",
+    )
+    yu = iso.withdrawn_country("YU")
+    assert yu is not None and yu[0].startswith("was withdrawn from ISO 3166-1 in 2003 (Yugoslavia")
+    assert yu[1] == "it has no single successor: use the code of the country of today"
+    assert iso.withdrawn_country("BQ") is None and iso.withdrawn_country("QQ") is None
+
+
+def test_validate_names_a_withdrawn_country(tmp_path: Path) -> None:
+    """countries: [YU] was 'unknown country code' with every code listed."""
+    text = AGREEMENTS.replace(
+        "    regions: [africa]\n", "    regions: [africa]\n    countries: [AN, ZR]\n", 1
+    )
+    root = write_ledger(tmp_path / "l", base_files(**{"agreements/2022.yaml": text}))
+    an, zr = [d for d in diagnose(root) if d.code == "unknown-country"]
+    assert an.message == (
+        "agreement A-1: country code 'AN' was withdrawn from ISO 3166-1 in 2010 "
+        "(Netherlands Antilles)"
+    )
+    assert an.hint == "it has no single successor: use the code of the country of today"
+    assert zr.hint == f"use CD ({iso.country_name('CD')})"

@@ -145,7 +145,12 @@ KINDS: list[Kind] = [
     _k("no-action-plan", "No action plan in force", "No action plan covers the signed date."),
     _k("unknown-partner-type", "Unknown partner type", "Not a partner_types code."),
     _k("unknown-membership", "Unknown membership category", "Not a membership code."),
-    _k("unknown-country", "Unknown country", "Not an ISO 3166-1 alpha-2 country code."),
+    _k(
+        "unknown-country",
+        "Unknown country",
+        "Not an ISO 3166-1 alpha-2 country code. A code ISO 3166-3 lists as withdrawn (YU, "
+        "AN, ZR…) says so, when, and which code replaced it, if a single one did.",
+    ),
     _k("unknown-currency", "Unknown currency", "Not an ISO 4217 currency code."),
     _k(
         "bad-iati-ref",

@@ -152,12 +152,8 @@ def _agreement(
             )
     for code, i in countries:
         if code not in iso.countries():
-            ck.err(
-                "unknown-country",
-                f"{what}: unknown country code {code!r}",
-                where(m, "countries", i),
-                suggest(code.upper(), iso.countries()),
-            )
+            msg, hint = iso.country_problem(code, suggest)
+            ck.err("unknown-country", f"{what}: {msg}", where(m, "countries", i), hint)
     plan_code = ""
     if tax is not None:
         for code, i in regions or []:

@@ -137,12 +137,8 @@ def partners(
             )
             ok = False
         if country is not None and country not in iso.countries():
-            ck.err(
-                "unknown-country",
-                f"unknown country code {country!r}",
-                m.val_src("country"),
-                suggest(country.upper(), iso.countries()),
-            )
+            msg, hint = iso.country_problem(country, suggest)
+            ck.err("unknown-country", msg, m.val_src("country"), hint)
             ok = False
         if ok:
             assert pid and name and ptype

@@ -26,7 +26,7 @@ def eval_(ledger: Path | None, expressions: tuple[str, ...]) -> None:
     from rmxl.query.functions import call
 
     with library_errors():
-        fig = loader.figures(loader.ledger_dir(ledger))
+        fig = loader.figures(loader.ledger_dir(ledger), parallel=True)
     failed = False
     for text in expressions:
         try:
@@ -124,7 +124,7 @@ def report(
     fmt = _report_format(fmt, out)
     try:
         with library_errors(lambda: out):
-            fig = loader.figures(loader.ledger_dir(ledger))
+            fig = loader.figures(loader.ledger_dir(ledger), parallel=True)
             doc = _report_of(fig, template, list(periods), compare)
             if out is None and fmt == "docx":
                 out = default_out(list(periods), fmt) if periods else Path("report.docx")
@@ -239,7 +239,7 @@ def build(ledger: Path | None, out: Path, periods: tuple[str, ...], template: Pa
 
     try:
         with library_errors(lambda: out):
-            fig = loader.figures(loader.ledger_dir(ledger))
+            fig = loader.figures(loader.ledger_dir(ledger), parallel=True)
             written = build_workbook(
                 fig, out, list(periods) or None, progress=progress, template=questions
             )

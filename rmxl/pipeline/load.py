@@ -67,22 +67,23 @@ def has_errors(diags: list[Diagnostic]) -> bool:
     return any(d.severity == "error" for d in diags)
 
 
-def load(root: Path) -> Ledger:
+def load(root: Path, parallel: bool = False) -> Ledger:
     """A clean ledger; raises :class:`LedgerError` carrying every diagnostic if any is
-    an error (warnings do not stop it)."""
-    ledger, diags = check(root)
+    an error (warnings do not stop it). ``parallel`` as for :func:`check`."""
+    ledger, diags = check(root, parallel=parallel)
     if ledger is None or has_errors(diags):
         raise LedgerError(diags)
     return ledger
 
 
-def figures(root: Path) -> Figures:
+def figures(root: Path, parallel: bool = False) -> Figures:
     """Load, compile and wrap a ledger in :class:`~rmxl.query.figures.Figures`. Raises
-    :class:`LedgerError` on an invalid ledger."""
+    :class:`LedgerError` on an invalid ledger. ``parallel`` as for :func:`check` (the
+    command line's choice: a library caller's process is not forked unless it asks)."""
     from rmxl.compile import compile_ledger
     from rmxl.query.figures import Figures
 
-    return Figures(compile_ledger(load(root)))
+    return Figures(compile_ledger(load(root, parallel)))
 
 
 @contextmanager

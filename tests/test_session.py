@@ -42,9 +42,9 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     seen: list[Path] = []
     real = loader.check
 
-    def counting(root: Path, today: object = None) -> object:
+    def counting(root: Path, today: object = None, parallel: bool = False) -> object:
         seen.append(root)
-        return real(root)
+        return real(root, parallel=parallel)
 
     monkeypatch.setattr(loader, "check", counting)
     return seen
@@ -133,9 +133,9 @@ def test_each_compile_is_frozen_out_of_full_collections(
     events: list[str] = []
     real = loader.check
 
-    def reading(root: Path, today: object = None) -> object:
+    def reading(root: Path, today: object = None, parallel: bool = False) -> object:
         events.append("read")
-        return real(root)
+        return real(root, parallel=parallel)
 
     monkeypatch.setattr(loader, "check", reading)
     monkeypatch.setattr(gc, "freeze", lambda: events.append("freeze"))

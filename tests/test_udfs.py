@@ -300,7 +300,11 @@ def test_an_edited_ledger_changes_the_next_answer(
 ) -> None:
     reads: list[Path] = []
     real = loader.check
-    monkeypatch.setattr(loader, "check", lambda root, today=None: reads.append(root) or real(root))
+    monkeypatch.setattr(
+        loader,
+        "check",
+        lambda root, today=None, parallel=False: reads.append(root) or real(root),
+    )
     for _ in range(5):
         assert RM_TOTAL(2022.0) == 2_650_000.0
     assert len(reads) == 1  # checked at every call (interval 0), read once

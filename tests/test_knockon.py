@@ -164,3 +164,18 @@ def test_a_null_key_beside_a_missing_title_is_still_two_errors(tmp_path: Path) -
     text = AGREEMENTS.replace("    title: Smart villages\n", "    null: QA test\n", 1)
     root = write_ledger(tmp_path / "l", base_files(**{"agreements/2022.yaml": text}))
     assert codes(diagnose(root)) == [("missing-key", 2), ("unknown-key", 3)]
+
+
+def test_a_merge_key_at_the_top_or_in_the_taxonomy_is_one_error(tmp_path: Path) -> None:
+    """A top-level ``<<`` is not also ``unknown section '<<'``, and a taxonomy made by a
+    merge is not also ``taxonomy-missing`` (nor unknown-region for every agreement)."""
+    root = write_ledger(
+        tmp_path / "l",
+        base_files(
+            **{
+                "extra.yaml": "<<: {partners: []}\n",
+                "taxonomy.yaml": "taxonomy:\n  <<: {regions: {values: [africa]}}\n",
+            }
+        ),
+    )
+    assert codes(diagnose(root)) == [("yaml-tag", 1), ("yaml-tag", 2)]

@@ -23,6 +23,7 @@ from typing import Any
 from rmxl.diagnostics import Diagnostic, Source
 from rmxl.model import RATE_SOURCES, Ledger, Partner, Rates, Taxonomy
 from rmxl.read.files import LedgerFile, LMap, LSeq
+from rmxl.read.located import RefusedKey
 from rmxl.validate import iso, money
 from rmxl.validate.agreements import FileAgreements, agreements, check_file, warnings
 from rmxl.validate.checks import Checker, suggest, type_name
@@ -39,7 +40,9 @@ _ID_RE = re.compile(r"^[a-z0-9-]+$")
 
 
 def sections(ck: Checker, files: list[LedgerFile]) -> dict[str, list[tuple[Any, Source]]]:
-    """Group every file's top-level sections by name; other keys are ``unknown-section``."""
+    """Group every file's top-level sections by name; other keys are ``unknown-section``
+    (but a key refused where it was read, such as a merge key ``<<``: its ``yaml-tag``
+    error is the one error)."""
     out: dict[str, list[tuple[Any, Source]]] = defaultdict(list)
     for f in files:
         if f.data is None:
@@ -47,7 +50,7 @@ def sections(ck: Checker, files: list[LedgerFile]) -> dict[str, list[tuple[Any, 
         for key, value in f.data.items():
             if key in SECTIONS:
                 out[key].append((value, f.data.val_src(key)))
-            else:
+            elif not isinstance(key, RefusedKey):  # else its yaml-tag error is the one
                 meant = closest_section(str(key))
                 if meant is not None:  # agrements: its records are lost to the ledger
                     ck.lost.add(meant)

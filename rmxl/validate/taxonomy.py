@@ -10,6 +10,7 @@ from typing import Any
 from rmxl.diagnostics import Source
 from rmxl.model import ActionPlan, Code, Group, Taxonomy, Vocabulary
 from rmxl.read.files import LMap, LSeq
+from rmxl.read.located import RefusedKey
 from rmxl.validate.checks import Checker, meant
 from rmxl.validate.naming import Names
 from rmxl.validate.publisher import iati_type
@@ -214,7 +215,9 @@ def taxonomy(ck: Checker, sections: list[LMap]) -> Taxonomy | None:
             f"the taxonomy has no {', '.join(missing)}",
             where,
             "see the taxonomy section of the ledger format",
-            knock_on=set(missing) <= misspelt,  # every one written, misspelt: unknown-key
+            # every one written, misspelt (unknown-key), or a refused key (a merge '<<')
+            knock_on=set(missing) <= misspelt
+            or any(isinstance(k, RefusedKey) for sec in sections for k in sec),
         )
         return None
     regions = vocabulary(ck, *parts["regions"], "taxonomy regions", multi=True)

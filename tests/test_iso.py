@@ -11,7 +11,7 @@ import pytest
 
 from rmxl.validate import iso
 
-from conftest import AGREEMENTS, base_files, diagnose, write_ledger
+from conftest import AGREEMENTS, PARTNERS, base_files, diagnose, write_ledger
 
 
 def test_currencies_are_pycountrys() -> None:
@@ -91,3 +91,14 @@ def test_validate_names_a_withdrawn_country(tmp_path: Path) -> None:
     )
     assert an.hint == "it has no single successor: use the code of the country of today"
     assert zr.hint == f"use CD ({iso.country_name('CD')})"
+
+
+def test_a_partners_withdrawn_country_says_so_too(tmp_path: Path) -> None:
+    """A partner's ``country: DD`` (the German Democratic Republic) names DE."""
+    partners = PARTNERS.replace("country: NO}", "country: DD}")
+    root = write_ledger(tmp_path / "l", base_files(**{"partners.yaml": partners}))
+    (dd,) = [d for d in diagnose(root) if d.code == "unknown-country"]
+    assert dd.message == (
+        "country code 'DD' was withdrawn from ISO 3166-1 in 1990 (German Democratic Republic)"
+    )
+    assert dd.hint == f"use DE ({iso.country_name('DE')})"

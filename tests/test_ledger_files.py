@@ -107,5 +107,6 @@ def test_an_entry_named_yaml_that_is_not_a_regular_file_is_an_error(
     (diag,) = [d for d in diagnose(root) if d.severity == "error"]
     assert diag.code == "file-unreadable"
     assert diag.source is not None and diag.source.file == f"{root.as_posix()}/agreements/f.yaml"
-    assert diag.message == f"{diag.source.file!r} is {what}, not a regular file; it is not read"
+    read = "the files in it are read" if kind == "folder" else "it is not read"
+    assert diag.message == f"{diag.source.file!r} is {what}, not a regular file; {read}"
     assert ("agreements/f.yaml", -1, -1, -1) in signature(root)

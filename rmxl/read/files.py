@@ -172,7 +172,8 @@ class Listing:
         ] + [
             make(
                 "file-unreadable",
-                f"{display_path(root, path)!r} is {what}, not a regular file; it is not read",
+                f"{display_path(root, path)!r} is {what}, not a regular file; "
+                + ("the files in it are read" if what == "a folder" else "it is not read"),
                 Source(display_path(root, path), 1, 1),
                 "replace it with a regular YAML file, or rename it so its name does not "
                 "end in .yaml or .yml",

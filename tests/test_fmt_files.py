@@ -156,3 +156,24 @@ def test_import_and_rates_fill_keep_each_file_s_line_ends(tmp_path: Path) -> Non
         old.read_bytes() == b"rates:\r\n  CHF:\r\n    2022-01-01: 0.96\r\n    2022-02-01: 0.97\r\n"
     )
     assert new.read_bytes() == b"a:\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs are POSIX")
+def test_fmt_reports_ledger_entries_that_are_no_regular_file(tmp_path: Path) -> None:
+    """A FIFO or a folder named like a ledger file is not read by validate (spec §6:
+    file-unreadable); fmt says so too, and never opens the FIFO (it would wait forever)."""
+    import os
+
+    root = tmp_path / "ledger"
+    root.mkdir()
+    (root / "taxonomy.yaml").write_text(CANONICAL, encoding="utf-8")
+    os.mkfifo(root / "pipe.yaml")
+    (root / "dir.yaml").mkdir()
+    r = CliRunner().invoke(main, ["fmt", "--check", "--ledger", str(root)])
+    assert r.exit_code == 1
+    pipe = f"{(root / 'pipe.yaml').as_posix()}:1:1: error[file-unreadable]: "
+    assert pipe in r.output and "is a FIFO, not a regular file" in r.output
+    assert "dir.yaml' is a folder, not a regular file" in r.output
+    assert r.output.rstrip().endswith(
+        "0 file(s) would be reformatted, 1 unchanged, 2 not formatted"
+    )

@@ -69,15 +69,21 @@ def fmt_(ledger: Path | None, check: bool, files: tuple[Path, ...]) -> None:
     flow style. Data and comments are kept exactly; a file that does not parse is
     reported and left untouched. Exit status: 0 done, 1 a file could not be formatted
     (or, with --check, would change)."""
-    from rmxl.read.files import ledger_paths
+    from rmxl.read.files import list_ledger
+    from rmxl.render.diagnostics import text
     from rmxl.tools.fmt import format_paths
 
     root = loader.ledger_dir(ledger)
     if not files and not root.is_dir():
         _fail(f"error[ledger-not-found]: ledger folder {root.as_posix()!r} not found")
-    if not files and not ledger_paths(root):
+    listing = None if files else list_ledger(root)
+    if listing is not None and not listing.files:
         _fail(f"error[ledger-empty]: no *.yaml files in {root.as_posix()!r}")
-    results = format_paths(list(files) or ledger_paths(root), check)
+    paths = list(files) if listing is None else [p for p, _ in listing.files]
+    results = format_paths(paths, check)
+    for d in listing.diagnostics(root) if listing is not None else []:  # loops, FIFOs …
+        shown = text([d], context=False).rstrip("\n")  # never opens the entry
+        results.append((Path(d.source.file if d.source else root), "not formatted", shown))
     for path, outcome, why in results:
         if outcome == "not formatted":
             click.echo(why, err=True)  # path:line:col: error[code]: … (what to do)

@@ -166,3 +166,18 @@ def test_install_into_a_profile_that_cannot_be_written_says_so(tmp_path: Path) -
     status, _, err = run_cli(*args)
     assert status == 1 and "Traceback" not in err, err
     assert err == f"cannot install into {profile}: File name too long\n"
+
+
+@pytest.mark.parametrize("name", ["rm.csv", "rm.xlsm", "rm.xls", "rm", "rm.xlsx.bak"])
+def test_build_refuses_an_out_name_that_is_no_xlsx(tmp_path: Path, name: str) -> None:
+    """An .xlsx package named .csv or .xlsm does not open in Excel ("the file format or
+    extension is not valid"): a usage error, and nothing is written."""
+    out = tmp_path / name
+    code, _, err = run("build", "--ledger", str(DEMO), "--out", str(out))
+    assert code == 2 and "ending in .xlsx" in err and repr(name) in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_build_takes_an_xlsx_name_in_any_case(tmp_path: Path) -> None:
+    code, _, _ = run("build", "--ledger", str(DEMO), "--out", str(tmp_path / "RM.XLSX"))
+    assert code == 0 and (tmp_path / "RM.XLSX").read_bytes()[:2] == b"PK"

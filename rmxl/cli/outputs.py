@@ -195,7 +195,7 @@ def _report_format(fmt: str | None, out: Path | None) -> str:
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("workbook/rm.xlsx"),
     show_default=True,
-    help="Workbook to write.",
+    help="Workbook to write (a name ending in .xlsx).",
 )
 @click.option(
     "--period",
@@ -221,6 +221,13 @@ def build(ledger: Path | None, out: Path, periods: tuple[str, ...], template: Pa
     from rmxl.render.workbook.build import build_workbook
     from rmxl.render.workbook.template import TemplateError, load_template, template_path
 
+    if out.suffix.lower() != ".xlsx":  # Excel refuses a workbook whose name says otherwise
+        raise click.BadParameter(
+            f"{out.name!r} is not a workbook name: rmxl build writes an Excel workbook "
+            "without macros, so give a name ending in .xlsx (for the RM_ functions, save a "
+            "macro-enabled .xlsm copy in Excel: docs/spreadsheets.md)",
+            param_hint="--out",
+        )
     source = template_path(out, template)
     try:
         questions = load_template(source)

@@ -182,3 +182,17 @@ def test_breakdowns_add_up_to_the_total(agreements: list[tuple]) -> None:
             fig.total(2022, "partner_funds") + fig.total(2022, "itu_funds"), abs=1e-6
         )
         assert fig.total(2022, "agreements") == len(agreements)
+
+
+@pytest.mark.parametrize("name", ["ITU", " itu ", "Itu"])
+def test_itu_as_a_partner_bucket_says_itu_is_no_partner(fig: Figures, name: str) -> None:
+    """Spec §2: ITU's co-financing component is no partner; asking for it by partner
+    names the measure that holds it, instead of suggesting unrelated partner names."""
+    for ask in (fig.share, fig.value):
+        with pytest.raises(QueryError) as e:
+            ask("partner", name, 2022)
+        assert e.value.code == "unknown-bucket"
+        assert str(e.value).startswith("ITU is no partner") and "itu_funds" in str(e.value)
+    fig.use_points()
+    with pytest.raises(QueryError, match="ITU is no partner"):
+        fig.share("partner", name, 2022)

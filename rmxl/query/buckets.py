@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rmxl.diagnostics import QueryError, closest_names
-from rmxl.model import MULTI, NONE, Taxonomy
+from rmxl.model import ITU, MULTI, NONE, Taxonomy
 from rmxl.query.names import closest, preview, text_of
 from rmxl.query.periods import Period
 from rmxl.validate import iso
@@ -101,6 +101,12 @@ class Index:
             raise QueryError(
                 "ambiguous-bucket",
                 f"'{name}' is ambiguous in {dim}: write one of {', '.join(names)}",
+            )
+        if dim == "partner" and _norm(name) == _norm(ITU):  # spec §2: ITU's own component
+            raise QueryError(
+                "unknown-bucket",
+                "ITU is no partner: its co-financing is the measure itu_funds, split by "
+                'region or priority (RM_TOTAL(2022, "itu_funds"))',
             )
         labels = [b.label for b in self.candidates]
         text = text_of(name).strip() if isinstance(name, str | int) else ""

@@ -26,7 +26,9 @@ def eval_(ledger: Path | None, expressions: tuple[str, ...]) -> None:
     from rmxl.query.functions import call
 
     with library_errors():
-        fig = loader.figures(loader.ledger_dir(ledger), parallel=True)
+        # the engine of a spreadsheet cell (pipeline.sessions): eval and the cell it
+        # stands for answer by the same code, not merely the same numbers
+        fig = loader.figures(loader.ledger_dir(ledger), parallel=True).use_points()
     failed = False
     for text in expressions:
         try:

@@ -13,8 +13,9 @@ the same measure at the same level.
 
 Results are memoised per ``(dimension, period, measure)``, so after the first question
 about a period every further one is a dictionary lookup. After :meth:`Figures.use_points`
-(the spreadsheet sessions) one bucket's value, a share or a total is read from the
-point-query index of :mod:`rmxl.query.points` instead: the same numbers and errors.
+(the spreadsheet sessions and ``rmxl eval``: every face of an RM_ function) one bucket's
+value, a share or a total is read from the point-query index of :mod:`rmxl.query.points`
+instead; tests/test_points.py holds the two engines to the same numbers and errors.
 """
 
 from __future__ import annotations

@@ -297,7 +297,7 @@ def _contributions(
         # a whole unit at 100 or fewer per USD is worth a cent or more: no need to ask
         small = entry is None or amount is None or amount < 1 or entry[1] > 100
         if amount is not None and currency is not None and signed is not None and small:
-            amount = None if below_cent(ck, what, c, amount, currency, rates, signed) else amount
+            amount = None if below_cent(ck, what, c, amount, currency, entry) else amount
         if by is None or amount is None or currency is None:
             ok = False
             continue

@@ -16,6 +16,7 @@ warnings about rates that jump and amounts far above all others (docs/semantics.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 from collections.abc import Callable
 from decimal import Decimal
@@ -39,25 +40,16 @@ Entry = tuple[dt.date, Decimal]
 def rate_finder(rates: Rates) -> Callable[[str, dt.date], Entry | None]:
     """:meth:`~rmxl.model.Rates.lookup`, remembered per (currency, day): a ledger names the
     same few currencies on the same days again and again."""
-    memo: dict[tuple[str, dt.date], Entry | None] = {}
-
-    def find(currency: str, day: dt.date) -> Entry | None:
-        key = (currency, day)
-        if key in memo:
-            return memo[key]
-        found = memo[key] = rates.lookup(currency, day)
-        return found
-
-    return find
+    return functools.cache(rates.lookup)
 
 
 def below_cent(
-    ck: Checker, what: str, c: LMap, amount: Decimal, currency: str, rates: Rates, day: dt.date
+    ck: Checker, what: str, c: LMap, amount: Decimal, currency: str, entry: Entry | None
 ) -> bool:
     """``amount-below-cent`` at the amount, True, when ``amount`` of ``currency`` converts
-    to USD 0.00 (rounded to the cent, docs/semantics.md, Money): spec §3 would count the
-    agreement as funded while its funds gain nothing, a misleading figure."""
-    entry = rates.lookup(currency, day)
+    to USD 0.00 at ``entry`` (the rate in force, as :func:`rate_finder` found it; rounded
+    to the cent, docs/semantics.md, Money): spec §3 would count the agreement as funded
+    while its funds gain nothing, a misleading figure."""
     if entry is None or usd_cents(amount, entry[1]) > 0:
         return False
     at = "" if currency == "USD" else f" at {entry[1]} {currency} per USD"
